@@ -62,11 +62,11 @@ type Container struct {
 	ReadonlyRootfs bool
 
 	// Namespaces.
-	NetworkMode NetworkMode
-	PIDMode     NamespaceMode
-	IPCMode     NamespaceMode
-	UTSMode     NamespaceMode
-	UsernsMode  NamespaceMode
+	NetworkMode  NetworkMode
+	PIDMode      NamespaceMode
+	IPCMode      NamespaceMode
+	UTSMode      NamespaceMode
+	UsernsMode   NamespaceMode
 	CgroupnsMode NamespaceMode
 	// CgroupParent is HostConfig.CgroupParent; Cgroup is HostConfig.Cgroup
 	// ("container:<id>" joins another container's cgroup).
