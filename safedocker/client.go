@@ -1,0 +1,130 @@
+package safedocker
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/safedocker/safedocker/internal/engine"
+)
+
+// Client performs security-checked Docker operations. Every operation passes
+// the pipeline described in the package documentation: capability, rate limit,
+// validation, policy, audit, engine. A Client is safe for concurrent use.
+//
+// A Client holds a fixed Grant. Narrow returns a client with fewer
+// capabilities; no method returns one with more.
+type Client struct {
+	eng       engine.Engine
+	endpoint  Endpoint
+	grant     Grant
+	limiter   Limiter
+	audit     auditor
+	deadlines Deadlines
+	bounds    OutputBounds
+
+	// closed is this client's own flag; rootClosed is shared with every client
+	// narrowed from the same root, and set when the root is closed.
+	closed     *atomic.Bool
+	rootClosed *atomic.Bool
+	root       bool
+}
+
+// newClient builds a client over eng from resolved options.
+func newClient(eng engine.Engine, ep Endpoint, o options) *Client {
+	rootClosed := new(atomic.Bool)
+	return &Client{
+		eng:        eng,
+		endpoint:   ep,
+		grant:      o.grant,
+		limiter:    o.limiter,
+		audit:      auditor{log: o.logger},
+		deadlines:  o.deadlines,
+		bounds:     o.bounds,
+		closed:     rootClosed,
+		rootClosed: rootClosed,
+		root:       true,
+	}
+}
+
+// isClosed reports whether c, or the root it was narrowed from, is closed.
+func (c *Client) isClosed() bool {
+	return c.closed.Load() || c.rootClosed.Load()
+}
+
+// Grant returns the client's capabilities.
+func (c *Client) Grant() Grant { return c.grant }
+
+// Narrow returns a client holding only caps, which must all be in c's grant;
+// asking for a capability c does not hold fails with ErrCapabilityDenied, so a
+// narrowed client can never be widened again. The narrowed client shares c's
+// connection, limiter, policy and audit logger.
+//
+// Closing a narrowed client stops that client only; closing the client built by
+// New stops it and every client narrowed from it.
+func (c *Client) Narrow(caps ...Capability) (*Client, error) {
+	want := NewGrant(caps...)
+	for _, cp := range caps {
+		if !c.grant.Has(cp) {
+			return nil, &CapabilityError{Op: "narrow", Capability: cp}
+		}
+	}
+	n := *c
+	n.grant = c.grant.Intersect(want)
+	n.closed = new(atomic.Bool)
+	n.root = false
+	return &n, nil
+}
+
+// Close releases the client. Operations called afterwards fail with ErrClosed.
+// Closing the client returned by New closes the connection to the daemon; it is
+// idempotent and safe to call concurrently with operations (in-flight ones
+// finish or fail).
+func (c *Client) Close() error {
+	if c.closed.Swap(true) || !c.root {
+		return nil
+	}
+	if err := c.eng.Close(); err != nil {
+		return fmt.Errorf("safedocker: close: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the daemon answers. For a Unix-socket endpoint it first
+// runs the socket check (Endpoint.CheckSocket) and fails with an error matching
+// ErrUnavailable (and the socket check's sentinel) when the socket is unsafe;
+// then it calls the daemon's /_ping. Capability: CapSystemRead.
+func (c *Client) Ping(ctx context.Context) (PingResult, error) {
+	var res PingResult
+	err := c.run(ctx, operation{name: "system.ping", cap: CapSystemRead}, nil, nil, func(ctx context.Context) error {
+		if c.endpoint.Kind() == EndpointKindUnixSocket {
+			rep, err := c.endpoint.CheckSocket()
+			if err != nil {
+				return fmt.Errorf("%w: %w", engine.ErrUnavailable, err)
+			}
+			res.Socket = &rep
+		}
+		p, err := c.eng.Ping(ctx)
+		if err != nil {
+			return err
+		}
+		res.APIVersion, res.OSType, res.Experimental = p.APIVersion, p.OSType, p.Experimental
+		return nil
+	})
+	if err != nil {
+		return PingResult{}, err
+	}
+	return res, nil
+}
+
+// PingResult is the answer to Ping.
+type PingResult struct {
+	// APIVersion is the highest Engine API version the daemon supports.
+	APIVersion string
+	// OSType is the daemon's operating system, e.g. "linux".
+	OSType string
+	// Experimental reports whether the daemon runs experimental features.
+	Experimental bool
+	// Socket is the socket check's report for a Unix-socket endpoint; nil for TLS.
+	Socket *SocketReport
+}
