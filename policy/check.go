@@ -104,6 +104,10 @@ type Settings struct {
 	Paths PathResolver
 	// RequireDigest requires digest-pinned images.
 	RequireDigest bool
+
+	// compiled holds the normalised exceptions, built once by NewEvaluator. It
+	// is nil in a Settings built by hand; the helpers then compile on demand.
+	compiled *compiledExceptions
 }
 
 // Exceptions are explicit, narrow allowances. The zero value allows nothing
@@ -124,6 +128,18 @@ type Exceptions struct {
 	Runtimes []string
 	// Annotations are annotation keys allowed; an entry ending in "*" allows a prefix.
 	Annotations []string
+	// AppArmorProfiles are AppArmor profile names allowed besides the daemon's
+	// "docker-default". "unconfined" is never allowed.
+	AppArmorProfiles []string
+	// DeviceRequests are HostConfig.DeviceRequests driver names allowed (e.g.
+	// "nvidia", "cdi"). A request with an empty Driver (what `docker run --gpus`
+	// sends) lets the daemon pick any registered driver by capability, so it is
+	// allowed only by the entry "*", which allows every driver.
+	DeviceRequests []string
+	// VolumeDrivers are volume driver plugin names allowed besides the built-in
+	// "local" driver, compared exactly. Plugins run with host privileges, so the
+	// options passed to an allowed plugin are not checked.
+	VolumeDrivers []string
 }
 
 // BindRoot is an allowed host directory for bind mounts.
@@ -137,7 +153,8 @@ type BindRoot struct {
 
 // CommandValidator judges the programs a container or exec would run. The
 // validate package provides the default implementation. Implementations must be
-// safe for concurrent use.
+// safe for concurrent use and must not retain or modify argv: the evaluator may
+// pass a reused buffer.
 type CommandValidator interface {
 	// ValidateArgv judges an exec-form command; argv[0] is the program.
 	ValidateArgv(argv []string) error
@@ -183,6 +200,9 @@ func (f Finding) String() string {
 type Report struct {
 	check    CheckID
 	findings []Finding
+	// argv is a scratch buffer the commands check reuses to join Entrypoint and
+	// Cmd without allocating; it is reset between evaluations.
+	argv []string
 }
 
 // Deny records a finding for the check that is running.
