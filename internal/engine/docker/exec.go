@@ -2,6 +2,7 @@ package docker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -115,3 +116,20 @@ func cleanDaemonText(s string) string {
 	}
 	return string(out)
 }
+
+// ExecCreate implements engine.Exec.
+func (e *Engine) ExecCreate(ctx context.Context, cfg engine.ExecConfig) (string, error) {
+	id, err := execCreate(ctx, e.cli, cfg)
+	return id, mapErr("exec create", err)
+}
+
+// ExecStart implements engine.Exec.
+func (e *Engine) ExecStart(ctx context.Context, id string, limits engine.OutputLimits) (engine.ExecResult, error) {
+	res, err := execStart(ctx, e.cli, id, limits)
+	if err != nil && errors.Is(err, engine.ErrDaemon) {
+		return res, err // already classified (stream or system error)
+	}
+	return res, mapErr("exec start", err)
+}
+
+var _ engine.Exec = (*Engine)(nil)

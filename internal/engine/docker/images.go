@@ -2,6 +2,7 @@ package docker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -174,3 +175,35 @@ func opsSortedKeys[V any](m map[string]V) []string {
 	slices.Sort(out)
 	return out
 }
+
+// ImageList implements engine.Images.
+func (e *Engine) ImageList(ctx context.Context, opts engine.ImageListOptions) ([]engine.ImageSummary, error) {
+	out, err := imageList(ctx, e.cli, opts)
+	return out, mapErr("image list", err)
+}
+
+// ImageInspect implements engine.Images.
+func (e *Engine) ImageInspect(ctx context.Context, ref string) (engine.ImageDetails, error) {
+	out, err := imageInspect(ctx, e.cli, ref)
+	return out, mapErr("image inspect", err)
+}
+
+// ImagePull implements engine.Images. The credential is encoded into the
+// X-Registry-Auth header for this request only; it is never logged, and the
+// errors returned carry the daemon's message, which the caller redacts.
+func (e *Engine) ImagePull(ctx context.Context, req engine.PullRequest) error {
+	err := imagePull(ctx, e.cli, req)
+	var se *streamError
+	if errors.As(err, &se) {
+		return err // already classified
+	}
+	return mapErr("image pull", err)
+}
+
+// ImageRemove implements engine.Images.
+func (e *Engine) ImageRemove(ctx context.Context, ref string, opts engine.ImageRemoveOptions) ([]engine.ImageDeleted, error) {
+	out, err := imageRemove(ctx, e.cli, ref, opts)
+	return out, mapErr("image remove", err)
+}
+
+var _ engine.Images = (*Engine)(nil)

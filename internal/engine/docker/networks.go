@@ -102,3 +102,38 @@ func networkDisconnect(ctx context.Context, api networksAPI, networkID, containe
 func networkRemove(ctx context.Context, api networksAPI, idOrName string) error {
 	return api.NetworkRemove(ctx, idOrName)
 }
+
+// NetworkList implements engine.Networks.
+func (e *Engine) NetworkList(ctx context.Context, opts engine.NetworkListOptions) ([]engine.Network, error) {
+	out, err := networkList(ctx, e.cli, opts)
+	return out, mapErr("network list", err)
+}
+
+// NetworkInspect implements engine.Networks.
+func (e *Engine) NetworkInspect(ctx context.Context, idOrName string) (engine.Network, error) {
+	out, err := networkInspect(ctx, e.cli, idOrName)
+	return out, mapErr("network inspect", err)
+}
+
+// NetworkCreate implements engine.Networks.
+func (e *Engine) NetworkCreate(ctx context.Context, req engine.NetworkCreateRequest) (string, error) {
+	id, err := networkCreate(ctx, e.cli, req)
+	return id, mapErr("network create", err)
+}
+
+// NetworkConnect implements engine.Networks.
+func (e *Engine) NetworkConnect(ctx context.Context, req engine.NetworkConnectRequest) error {
+	return mapErr("network connect", networkConnect(ctx, e.cli, req))
+}
+
+// NetworkDisconnect implements engine.Networks.
+func (e *Engine) NetworkDisconnect(ctx context.Context, networkID, containerID string, force bool) error {
+	return mapErr("network disconnect", networkDisconnect(ctx, e.cli, networkID, containerID, force))
+}
+
+// NetworkRemove implements engine.Networks.
+func (e *Engine) NetworkRemove(ctx context.Context, idOrName string) error {
+	return mapErr("network remove", networkRemove(ctx, e.cli, idOrName))
+}
+
+var _ engine.Networks = (*Engine)(nil)

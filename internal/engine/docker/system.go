@@ -131,3 +131,17 @@ func diskUsage(ctx context.Context, api systemAPI) (engine.DiskUsage, error) {
 	}
 	return out, nil
 }
+
+// Info implements engine.SystemInfo.
+func (e *Engine) Info(ctx context.Context) (engine.DaemonInfo, error) {
+	out, err := daemonInfo(ctx, e.cli)
+	return out, mapErr("info", err)
+}
+
+// DiskUsage implements engine.SystemInfo.
+func (e *Engine) DiskUsage(ctx context.Context) (engine.DiskUsage, error) {
+	out, err := diskUsage(ctx, e.cli)
+	return out, mapErr("disk usage", err)
+}
+
+var _ engine.SystemInfo = (*Engine)(nil)

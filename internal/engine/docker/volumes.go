@@ -67,3 +67,28 @@ func volumeCreate(ctx context.Context, api volumesAPI, req engine.VolumeCreateRe
 func volumeRemove(ctx context.Context, api volumesAPI, name string, force bool) error {
 	return api.VolumeRemove(ctx, name, force)
 }
+
+// VolumeList implements engine.Volumes.
+func (e *Engine) VolumeList(ctx context.Context, opts engine.VolumeListOptions) ([]engine.Volume, error) {
+	out, err := volumeList(ctx, e.cli, opts)
+	return out, mapErr("volume list", err)
+}
+
+// VolumeInspect implements engine.Volumes.
+func (e *Engine) VolumeInspect(ctx context.Context, name string) (engine.Volume, error) {
+	out, err := volumeInspect(ctx, e.cli, name)
+	return out, mapErr("volume inspect", err)
+}
+
+// VolumeCreate implements engine.Volumes.
+func (e *Engine) VolumeCreate(ctx context.Context, req engine.VolumeCreateRequest) (engine.Volume, error) {
+	out, err := volumeCreate(ctx, e.cli, req)
+	return out, mapErr("volume create", err)
+}
+
+// VolumeRemove implements engine.Volumes.
+func (e *Engine) VolumeRemove(ctx context.Context, name string, force bool) error {
+	return mapErr("volume remove", volumeRemove(ctx, e.cli, name, force))
+}
+
+var _ engine.Volumes = (*Engine)(nil)
