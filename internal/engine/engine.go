@@ -47,6 +47,11 @@ var (
 type Engine interface {
 	Containers
 	System
+	Exec
+	Images
+	Volumes
+	Networks
+	SystemInfo
 	// Close releases the engine's resources (idle connections). It is idempotent.
 	Close() error
 }
