@@ -198,6 +198,9 @@ func TestMTLSProxy(t *testing.T) {
 	if p.Forwarded() != 1 {
 		t.Errorf("Forwarded = %d after refused clients; want 1", p.Forwarded())
 	}
+	for deadline := time.Now().Add(5 * time.Second); p.Rejected() < 2 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond) // the server counts just after the client fails
+	}
 	if p.Rejected() < 2 {
 		t.Errorf("Rejected = %d; want at least 2", p.Rejected())
 	}
