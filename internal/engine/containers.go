@@ -11,9 +11,11 @@ import (
 // already validated and policy-checked every argument; implementations convert
 // and send them faithfully, adding nothing.
 type Containers interface {
-	// CreateContainer creates a container from the model, every field of it and
-	// nothing else.
-	CreateContainer(ctx context.Context, spec *policy.Container) (CreateResult, error)
+	// CreateContainer creates a container from req: every field of the policy
+	// model plus the non-security settings, and nothing else. A model the
+	// implementation cannot express exactly (a non-empty Invalid, a field the
+	// daemon API has no place for) is refused with ErrRejected.
+	CreateContainer(ctx context.Context, req CreateRequest) (CreateResult, error)
 	// ListContainers lists containers; Filters were allow-listed by the caller.
 	ListContainers(ctx context.Context, opts ListOptions) ([]ContainerSummary, error)
 	// InspectContainer returns what the daemon knows about one container.
@@ -35,6 +37,35 @@ type Containers interface {
 	WaitContainer(ctx context.Context, id string, cond WaitCondition) (WaitResult, error)
 	// RemoveContainer removes a container.
 	RemoveContainer(ctx context.Context, id string, opts RemoveOptions) error
+}
+
+// CreateRequest is a container-create request: the policy-checked model plus
+// settings that carry no security meaning.
+type CreateRequest struct {
+	// Spec is the policy-checked model. It must not be nil.
+	Spec *policy.Container
+	// Settings are the non-security settings.
+	Settings CreateSettings
+}
+
+// CreateSettings are container settings outside the policy model. The zero
+// value keeps every daemon default.
+type CreateSettings struct {
+	// RestartPolicy is "", "no", "always", "unless-stopped" or "on-failure".
+	RestartPolicy string
+	// RestartMaxRetries bounds restarts for "on-failure".
+	RestartMaxRetries int
+	// Healthcheck timing; zero keeps the image's or daemon's value.
+	HealthInterval    time.Duration
+	HealthTimeout     time.Duration
+	HealthStartPeriod time.Duration
+	HealthRetries     int
+	// StopSignal is the signal that stops the container ("" = the image's).
+	StopSignal string
+	// StopTimeout is the default stop timeout; nil keeps the daemon default.
+	StopTimeout *time.Duration
+	// TmpfsSize maps a tmpfs mount target to its size in bytes.
+	TmpfsSize map[string]int64
 }
 
 // CreateResult is the answer to a create.

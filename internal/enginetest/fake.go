@@ -41,7 +41,7 @@ type Fake struct {
 	// Err, when non-nil, is returned by every method that has no hook.
 	Err error
 
-	CreateContainerFunc  func(ctx context.Context, spec *policy.Container) (engine.CreateResult, error)
+	CreateContainerFunc  func(ctx context.Context, req engine.CreateRequest) (engine.CreateResult, error)
 	ListContainersFunc   func(ctx context.Context, opts engine.ListOptions) ([]engine.ContainerSummary, error)
 	InspectContainerFunc func(ctx context.Context, id string) (engine.ContainerInfo, error)
 	ContainerLogsFunc    func(ctx context.Context, id string, opts engine.LogsOptions) (engine.Logs, error)
@@ -132,17 +132,17 @@ func (f *Fake) Close() error {
 
 // CreateContainer implements engine.Containers. Without a hook it returns the
 // ID "fake-" followed by the container name (or "container").
-func (f *Fake) CreateContainer(ctx context.Context, spec *policy.Container) (engine.CreateResult, error) {
-	f.Enter("CreateContainer", spec)
+func (f *Fake) CreateContainer(ctx context.Context, req engine.CreateRequest) (engine.CreateResult, error) {
+	f.Enter("CreateContainer", req)
 	if f.CreateContainerFunc != nil {
-		return f.CreateContainerFunc(ctx, spec)
+		return f.CreateContainerFunc(ctx, req)
 	}
 	if f.Err != nil {
 		return engine.CreateResult{}, f.Err
 	}
 	name := "container"
-	if spec != nil && spec.Name != "" {
-		name = spec.Name
+	if req.Spec != nil && req.Spec.Name != "" {
+		name = req.Spec.Name
 	}
 	return engine.CreateResult{ID: "fake-" + name}, nil
 }
