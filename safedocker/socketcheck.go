@@ -145,6 +145,31 @@ func (e Endpoint) CheckSocket() (SocketReport, error) {
 	return checkSocket(e.socketPath, currentSocketEnv())
 }
 
+// RootlessSocketPath returns where a rootless Docker daemon of the current
+// user listens: $XDG_RUNTIME_DIR/docker.sock when XDG_RUNTIME_DIR is an
+// absolute path, otherwise /run/user/<uid>/docker.sock. ok is false when
+// the process runs as root, which a rootless daemon never serves. It reads
+// the environment only; whether a socket is there is for
+// [Endpoint.CheckSocket] to say. Use it as:
+//
+//	if p, ok := safedocker.RootlessSocketPath(); ok {
+//		ep, err := safedocker.UnixSocketEndpoint(p, safedocker.AcknowledgeRootEquivalentSocket)
+//		...
+//	}
+func RootlessSocketPath() (path string, ok bool) {
+	return rootlessSocketPath(currentSocketEnv())
+}
+
+func rootlessSocketPath(env socketEnv) (string, bool) {
+	if env.euid <= 0 {
+		return "", false
+	}
+	if env.xdgRuntimeDir != "" && filepath.IsAbs(env.xdgRuntimeDir) {
+		return filepath.Join(env.xdgRuntimeDir, "docker.sock"), true
+	}
+	return filepath.Join("/run/user", strconv.Itoa(env.euid), "docker.sock"), true
+}
+
 // socketEnv is what the check needs to know about the calling process.
 type socketEnv struct {
 	euid          int

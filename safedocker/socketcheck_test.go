@@ -395,3 +395,39 @@ func TestCheckSocketRealDaemon(t *testing.T) {
 	}
 	t.Logf("daemon socket: %v", r)
 }
+
+func TestRootlessSocketPath(t *testing.T) {
+	tests := []struct {
+		env    socketEnv
+		want   string
+		wantOK bool
+	}{
+		{socketEnv{euid: 0, xdgRuntimeDir: "/run/user/0"}, "", false},
+		{socketEnv{euid: 1000, xdgRuntimeDir: "/run/user/1000"}, "/run/user/1000/docker.sock", true},
+		{socketEnv{euid: 1000, xdgRuntimeDir: "/custom/rt/"}, "/custom/rt/docker.sock", true},
+		{socketEnv{euid: 1000}, "/run/user/1000/docker.sock", true},
+		{socketEnv{euid: 1000, xdgRuntimeDir: "relative"}, "/run/user/1000/docker.sock", true},
+	}
+	for _, tt := range tests {
+		got, ok := rootlessSocketPath(tt.env)
+		if got != tt.want || ok != tt.wantOK {
+			t.Errorf("rootlessSocketPath(%+v) = %q, %v; want %q, %v", tt.env, got, ok, tt.want, tt.wantOK)
+		}
+		if ok {
+			if p, _ := filepath.Abs(got); p != got {
+				t.Errorf("%q is not absolute", got)
+			}
+		}
+	}
+	// The path it returns is the one CheckSocket reports as rootless.
+	requireRoot(t)
+	rt := socketDir(t)
+	chown(t, rt, otherUID)
+	env := socketEnv{euid: otherUID, xdgRuntimeDir: rt}
+	p, _ := rootlessSocketPath(env)
+	listenSocket(t, p, 0o600)
+	chown(t, p, otherUID)
+	if r, err := checkSocket(p, env); err != nil || !r.Rootless {
+		t.Errorf("checkSocket(%s) = %+v, %v; want rootless", p, r, err)
+	}
+}

@@ -181,14 +181,9 @@ func BuildTinyImage(ctx context.Context, socketPath string) (string, error) {
 	return buildTinyImage(ctx, socketPath, goBin, dir)
 }
 
-// goTool finds the go command of the toolchain running the tests, or on PATH.
+// goTool finds the go command. Under "go test" the toolchain running the
+// tests is first on PATH.
 func goTool() (string, error) {
-	if root := runtime.GOROOT(); root != "" { //nolint:staticcheck // the toolchain that built the test binary
-		p := filepath.Join(root, "bin", "go")
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-	}
 	return exec.LookPath("go")
 }
 
