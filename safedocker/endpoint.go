@@ -251,17 +251,18 @@ type TLSFiles struct {
 // without a certificate lets anyone who can reach its port act as root on its
 // host, so this library does not offer to connect to one.
 //
-// Refusals are [*EndpointError] values matching [ErrInsecureEndpoint] (plain
-// tcp://, http://, unix://, or a weak cfg) or [ErrInvalidEndpoint] (nil cfg,
-// malformed host). TLSEndpoint does no I/O.
+// Refusals are [*EndpointError] values matching [ErrInsecureEndpoint] (a nil
+// cfg, that is plain tcp://; http://; unix://; or a weak cfg) or
+// [ErrInvalidEndpoint] (a malformed host or key pair). TLSEndpoint does no
+// I/O.
 func TLSEndpoint(host string, cfg *tls.Config) (Endpoint, error) {
 	hostport, serverName, err := parseTLSHost(host)
 	if err != nil {
 		return Endpoint{}, err
 	}
 	if cfg == nil {
-		return Endpoint{}, endpointErr(ErrInvalidEndpoint, host, "nil TLS configuration",
-			"pass a *tls.Config with RootCAs and a client certificate, or use TLSEndpointFromFiles")
+		return Endpoint{}, endpointErr(ErrInsecureEndpoint, host, "tcp:// without TLS (nil TLS configuration) is refused",
+			"pass a *tls.Config with RootCAs and a client certificate, or use TLSEndpointFromFiles with the daemon's CA and your client certificate")
 	}
 	secured, err := secureTLSConfig(host, cfg)
 	if err != nil {

@@ -95,7 +95,7 @@ func TestTLSEndpointRefusals(t *testing.T) {
 		problem string
 		fix     string
 	}{
-		{"plain tcp (nil config)", "tcp://127.0.0.1:2375", func() *tls.Config { return nil }, ErrInvalidEndpoint, "nil TLS configuration", "TLSEndpointFromFiles"},
+		{"plain tcp (nil config)", "tcp://127.0.0.1:2375", func() *tls.Config { return nil }, ErrInsecureEndpoint, "tcp:// without TLS", "TLSEndpointFromFiles"},
 		{"http", "http://127.0.0.1:2375", good, ErrInsecureEndpoint, "http:// is plain text", "tcp://host:2376"},
 		{"HTTP upper case", "HTTP://127.0.0.1:2375", good, ErrInsecureEndpoint, "plain text", "--tlsverify"},
 		{"unix", "unix:///var/run/docker.sock", good, ErrInsecureEndpoint, "not a TLS endpoint", "UnixSocketEndpoint"},

@@ -13,6 +13,23 @@
 // Engine API is HTTP/1.1 and its attach and exec streams rely on hijacking
 // the connection.
 //
+// # Use with an API client library
+//
+// An API client that is handed this HTTP client must not reconfigure its
+// transport. The Docker SDK (v28) does exactly that in WithHost when it finds
+// an *http.Transport: for tcp:// it installs HTTP_PROXY-from-environment and a
+// plain dialer. So the engine adapter must
+//
+//   - apply WithHost BEFORE WithHTTPClient (WithHost then only touches the
+//     SDK's default client, which WithHTTPClient replaces);
+//   - hand over a client it does not use elsewhere (the SDK wraps the
+//     client's Transport in place);
+//   - keep the *http.Transport as the Transport (the SDK dials hijacked
+//     attach/exec streams itself with tls.Dial and TLSClientConfig, which is
+//     why TLSClientConfig is set to the same verified configuration), and
+//     call [Check] on it after building the SDK client, which fails if any of
+//     the guarantees was undone.
+//
 // # Timeouts
 //
 // Dialing is bounded by [DialTimeout], the TLS handshake by
@@ -194,9 +211,13 @@ func NewHTTPClient(cfg Config) (*http.Client, error) {
 		// Plain and TLS dials both speak TLS to the pinned address.
 		tr.DialContext = dialTLS
 		tr.DialTLSContext = dialTLS
-		// Set so that an SDK inspecting the transport picks https. It is not
-		// used for dialing (DialTLSContext is), but it is the same config.
+		// Set so that an SDK inspecting the transport picks https and dials
+		// hijacked streams with verified TLS. The transport itself dials
+		// with DialTLSContext; it is the same configuration.
 		tr.TLSClientConfig = tlsCfg.Clone()
+		// A marker for Check: the Docker SDK's WithHost resets it to false
+		// together with installing a proxy and a plain dialer.
+		tr.DisableCompression = true
 	}
 	return &http.Client{
 		Transport: tr,
@@ -204,6 +225,37 @@ func NewHTTPClient(cfg Config) (*http.Client, error) {
 			return http.ErrUseLastResponse
 		},
 	}, nil
+}
+
+// Check reports whether rt is a transport built by [NewHTTPClient] that
+// still has its guarantees: an *http.Transport with no proxy, and for TLS a
+// pinned TLS dialer and a verifying TLS configuration of version 1.2 or
+// newer. Call it on the client's original Transport after handing the
+// client to a library that may reconfigure it. It returns an error wrapping
+// [ErrInvalidConfig] otherwise.
+func Check(rt http.RoundTripper) error {
+	tr, ok := rt.(*http.Transport)
+	if !ok || tr == nil {
+		return invalid("transport is %T, not the *http.Transport from NewHTTPClient", rt)
+	}
+	if tr.Proxy != nil {
+		return invalid("transport uses a proxy (was it reconfigured after NewHTTPClient?)")
+	}
+	if tr.DialContext == nil {
+		return invalid("transport has no pinned dialer")
+	}
+	if tr.TLSClientConfig != nil {
+		if err := checkTLS(tr.TLSClientConfig); err != nil {
+			return err
+		}
+		if tr.DialTLSContext == nil {
+			return invalid("TLS transport has no pinned TLS dialer")
+		}
+		if !tr.DisableCompression {
+			return invalid("TLS transport was reconfigured after NewHTTPClient")
+		}
+	}
+	return nil
 }
 
 func dialTLS(ctx context.Context, d *net.Dialer, addr string, cfg *tls.Config) (net.Conn, error) {

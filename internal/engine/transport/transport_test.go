@@ -189,3 +189,61 @@ func TestDialTLSHonoursContext(t *testing.T) {
 		t.Errorf("err = %v; want the context deadline", err)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	sock := "/run/docker.sock"
+	unix, err := NewHTTPClient(Config{Host: "unix://" + sock, SocketPath: sock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tcp, err := NewHTTPClient(Config{Host: "tcp://127.0.0.1:2376", TLS: &tls.Config{RootCAs: x509.NewCertPool()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*http.Client{unix, tcp} {
+		if err := Check(c.Transport); err != nil {
+			t.Errorf("Check(fresh) = %v", err)
+		}
+	}
+
+	// What the Docker SDK's WithHost does to an *http.Transport it is given
+	// for a tcp:// host (go-connections sockets.ConfigureTransport).
+	sdkReconfigure := func(tr *http.Transport) {
+		tr.Proxy = http.ProxyFromEnvironment
+		tr.DisableCompression = false
+		tr.DialContext = (&net.Dialer{Timeout: 32 * time.Second}).DialContext
+	}
+	tests := []struct {
+		name   string
+		mutate func(tr *http.Transport)
+	}{
+		{"sdk WithHost", sdkReconfigure},
+		{"proxy", func(tr *http.Transport) { tr.Proxy = http.ProxyFromEnvironment }},
+		{"compression marker", func(tr *http.Transport) { tr.DisableCompression = false }},
+		{"skip verify", func(tr *http.Transport) { tr.TLSClientConfig.InsecureSkipVerify = true }},
+		{"TLS 1.1", func(tr *http.Transport) { tr.TLSClientConfig.MinVersion = tls.VersionTLS11 }},
+		{"no TLS dialer", func(tr *http.Transport) { tr.DialTLSContext = nil }},
+		{"no dialer", func(tr *http.Transport) { tr.DialContext = nil }},
+	}
+	for _, tt := range tests {
+		c, err := NewHTTPClient(Config{Host: "tcp://127.0.0.1:2376", TLS: &tls.Config{RootCAs: x509.NewCertPool()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := c.Transport.(*http.Transport)
+		tt.mutate(tr)
+		if err := Check(tr); !errors.Is(err, ErrInvalidConfig) {
+			t.Errorf("%s: Check = %v; want ErrInvalidConfig", tt.name, err)
+		}
+	}
+	if err := Check(http.DefaultTransport); !errors.Is(err, ErrInvalidConfig) {
+		t.Errorf("Check(DefaultTransport) = %v", err)
+	}
+	if err := Check(roundTripFunc(nil)); !errors.Is(err, ErrInvalidConfig) {
+		t.Errorf("Check(wrapper) = %v", err)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
