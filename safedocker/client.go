@@ -6,7 +6,53 @@ import (
 	"sync/atomic"
 
 	"github.com/safedocker/safedocker/internal/engine"
+	"github.com/safedocker/safedocker/internal/engine/docker"
+	"github.com/safedocker/safedocker/internal/hostfs"
+	"github.com/safedocker/safedocker/policy"
 )
+
+// New returns a client for ep. It performs no I/O: it validates the endpoint and
+// the options and prepares the connection; Ping checks that the daemon answers.
+//
+// Defaults: an empty grant (every operation is refused until capabilities are
+// granted with WithCapabilities or WithGrant), the Baseline policy
+// (policy.New with a zero Config; for a Unix-socket endpoint, whose daemon runs
+// on this host, host paths are resolved through symlinks), no rate limiter,
+// audit events to slog.Default(), DefaultDeadlines and DefaultOutputBounds.
+func New(ep Endpoint, opts ...Option) (*Client, error) {
+	if err := ep.Validate(); err != nil {
+		return nil, err
+	}
+	o, err := resolveOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	pol, err := o.evaluator(ep.Kind() == EndpointKindUnixSocket)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := docker.New(ep.transportConfig(), docker.Options{APIVersion: o.apiVersion})
+	if err != nil {
+		return nil, fmt.Errorf("safedocker: %w: %w", ErrInvalidInput, err)
+	}
+	return newClient(eng, ep, o, pol), nil
+}
+
+// evaluator returns the configured evaluator, or builds the default one.
+func (o options) evaluator(local bool) (*policy.Evaluator, error) {
+	if o.policy != nil {
+		return o.policy, nil
+	}
+	cfg := policy.Config{Paths: o.paths}
+	if cfg.Paths == nil && local {
+		cfg.Paths = hostfs.Resolver{}
+	}
+	ev, err := policy.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("safedocker: default policy: %w", err)
+	}
+	return ev, nil
+}
 
 // Client performs security-checked Docker operations. Every operation passes
 // the pipeline described in the package documentation: capability, rate limit,
@@ -17,6 +63,7 @@ import (
 type Client struct {
 	eng       engine.Engine
 	endpoint  Endpoint
+	policy    *policy.Evaluator
 	grant     Grant
 	limiter   Limiter
 	audit     auditor
@@ -31,11 +78,12 @@ type Client struct {
 }
 
 // newClient builds a client over eng from resolved options.
-func newClient(eng engine.Engine, ep Endpoint, o options) *Client {
+func newClient(eng engine.Engine, ep Endpoint, o options, pol *policy.Evaluator) *Client {
 	rootClosed := new(atomic.Bool)
 	return &Client{
 		eng:        eng,
 		endpoint:   ep,
+		policy:     pol,
 		grant:      o.grant,
 		limiter:    o.limiter,
 		audit:      auditor{log: o.logger},

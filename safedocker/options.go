@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"regexp"
 	"time"
+
+	"github.com/safedocker/safedocker/policy"
 )
 
 // Option configures a Client built by New. The set of options is sealed: only
@@ -24,6 +26,8 @@ func (f optionFunc) apply(o *options) error { return f(o) }
 type options struct {
 	grant      Grant
 	grantSet   bool
+	policy     *policy.Evaluator
+	paths      policy.PathResolver
 	limiter    Limiter
 	logger     *slog.Logger
 	deadlines  Deadlines
@@ -204,6 +208,36 @@ func WithAPIVersion(v string) Option {
 	})
 }
 
+// WithPolicy sets the evaluator that judges requests (step 4 of the pipeline).
+// The default is policy.New with a zero Config: LevelBaseline, the latest
+// check-set version, no exceptions. A nil evaluator, or combining WithPolicy
+// with WithHostPathResolver (configure Paths in the evaluator's Config
+// instead), makes New fail.
+func WithPolicy(ev *policy.Evaluator) Option {
+	return optionFunc(func(o *options) error {
+		if ev == nil {
+			return &ValidationError{Field: "WithPolicy", Reason: "nil evaluator"}
+		}
+		o.policy = ev
+		return nil
+	})
+}
+
+// WithHostPathResolver sets the resolver the default policy uses to follow
+// symlinks in bind-mount sources and device paths. It only makes sense when the
+// daemon runs on this host. The default is a resolver of this host's file
+// system for Unix-socket endpoints and none for TLS endpoints (a remote host's
+// paths cannot be resolved here). A nil resolver makes New fail.
+func WithHostPathResolver(r policy.PathResolver) Option {
+	return optionFunc(func(o *options) error {
+		if r == nil {
+			return &ValidationError{Field: "WithHostPathResolver", Reason: "nil resolver"}
+		}
+		o.paths = r
+		return nil
+	})
+}
+
 // resolveOptions applies opts over the defaults.
 func resolveOptions(opts []Option) (options, error) {
 	o := options{deadlines: DefaultDeadlines(), bounds: DefaultOutputBounds()}
@@ -219,6 +253,10 @@ func resolveOptions(opts []Option) (options, error) {
 	}
 	if len(errs) > 0 {
 		return options{}, errors.Join(errs...)
+	}
+	if o.policy != nil && o.paths != nil {
+		return options{}, &ValidationError{Field: "WithHostPathResolver",
+			Reason: "conflicts with WithPolicy: set Paths in the evaluator's policy.Config"}
 	}
 	if o.logger == nil {
 		o.logger = slog.Default()
