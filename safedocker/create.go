@@ -29,12 +29,12 @@ const (
 
 // Limits on builder inputs.
 const (
-	maxArgs     = 1024
-	maxArgBytes = 128 << 10
-	maxEnv      = 1024
-	maxBuilderLabels   = 256
-	maxMounts   = 64
-	maxPorts    = 256
+	maxArgs          = 1024
+	maxArgBytes      = 128 << 10
+	maxEnv           = 1024
+	maxBuilderLabels = 256
+	maxMounts        = 64
+	maxPorts         = 256
 )
 
 // ContainerBuilder describes a container to create. It is a value: every With
