@@ -518,3 +518,20 @@ func TestTLSEndToEnd(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkTransportConfig measures what a client pays per transport it
+// builds from an endpoint (a tls.Config clone).
+func BenchmarkTransportConfig(b *testing.B) {
+	dir := b.TempDir()
+	p := dockertest.MTLSProxy(b, filepath.Join(dir, "none.sock"), dockertest.MTLSOptions{})
+	ep, err := TLSEndpoint(p.Host, p.Good.ClientConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if ep.transportConfig().TLS == nil {
+			b.Fatal("no TLS")
+		}
+	}
+}

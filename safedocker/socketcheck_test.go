@@ -431,3 +431,35 @@ func TestRootlessSocketPath(t *testing.T) {
 		t.Errorf("checkSocket(%s) = %+v, %v; want rootless", p, r, err)
 	}
 }
+
+// BenchmarkCheckSocket measures the check a client runs before it connects.
+func BenchmarkCheckSocket(b *testing.B) {
+	dir, err := os.MkdirTemp("", "sdsock-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	realSock := filepath.Join(dir, "real.sock")
+	ln, err := net.Listen("unix", realSock)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	link := filepath.Join(dir, "docker.sock")
+	if err := os.Symlink(realSock, link); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Chmod(realSock, 0o660); err != nil {
+		b.Fatal(err)
+	}
+	ep, err := UnixSocketEndpoint(link, AcknowledgeRootEquivalentSocket)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ep.CheckSocket(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
