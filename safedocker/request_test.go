@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/safedocker/safedocker/safedocker"
 	"github.com/safedocker/safedocker/policy"
+	"github.com/safedocker/safedocker/safedocker"
 )
 
 func newEvaluator(t testing.TB) *policy.Evaluator {
