@@ -376,3 +376,43 @@ func TestRemoveImageMissingIsNotAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRemoveTinyImages runs against a fake daemon: removing every tiny tag
+// on a shared daemon would break other test binaries running at the same time.
+func TestRemoveTinyImages(t *testing.T) {
+	dir, ln := listenUnix(t, "fake")
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	var deleted []string
+	srv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/images/json":
+			if !strings.Contains(r.URL.Query().Get("filters"), TinyRepository) {
+				t.Errorf("list filters = %q", r.URL.Query().Get("filters"))
+			}
+			_, _ = io.WriteString(w, `[{"RepoTags":["safedocker-test-tiny:aaa-1","other:1"]},{"RepoTags":["safedocker-test-tiny:bbb-2"]},{"RepoTags":null}]`)
+		case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/images/"):
+			name := strings.TrimPrefix(r.URL.Path, "/images/")
+			deleted = append(deleted, name)
+			if name == "safedocker-test-tiny:bbb-2" {
+				http.Error(w, `{"message":"image is being used by a stopped container"}`, http.StatusConflict)
+				return
+			}
+			_, _ = io.WriteString(w, `[{"Untagged":"`+name+`"}]`)
+		default:
+			http.NotFound(w, r)
+		}
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+
+	removed, err := RemoveTinyImages(context.Background(), filepath.Join(dir, "docker.sock"))
+	if len(removed) != 1 || removed[0] != "safedocker-test-tiny:aaa-1" {
+		t.Errorf("removed = %q", removed)
+	}
+	if err == nil || !strings.Contains(err.Error(), "409") {
+		t.Errorf("err = %v; want the conflict reported", err)
+	}
+	if len(deleted) != 2 {
+		t.Errorf("DELETE requests for %q; want only the two tiny tags", deleted)
+	}
+}
