@@ -66,8 +66,8 @@ func volumeDriverOptionsV1(c *Container, s *Settings, r *Report) {
 			continue
 		}
 		driver := m.VolumeDriver
-		if fromBinds(m) {
-			// Binds use HostConfig.VolumeDriver, judged above.
+		if !fromMounts(m) {
+			// Binds and Config.Volumes use HostConfig.VolumeDriver, judged above.
 			driver = c.VolumeDriver
 		} else if !volumeDriverAllowed(driver, s) {
 			r.Deny(m.Field+".VolumeOptions.DriverConfig.Name", truncate(driver, 128), "volume driver plugins run with host privileges", remedyDriver)

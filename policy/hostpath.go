@@ -395,16 +395,17 @@ func windowsReason(canon string, kind windowsPathKind) string {
 	return "Windows host path " + canon + " is not a Linux host path; Windows containers are not supported by this policy"
 }
 
-// fromBinds reports whether m came from HostConfig.Binds (a whole "src:dst:mode"
-// string, so findings name the entry without a suffix).
-func fromBinds(m *Mount) bool {
-	return strings.HasPrefix(m.Field, "HostConfig.Binds")
+// fromMounts reports whether m came from a Mounts entry ("HostConfig.Mounts[2]"),
+// whose options are separate fields; Binds, Tmpfs and Config.Volumes entries are
+// one string or key each, so findings name them without a suffix.
+func fromMounts(m *Mount) bool {
+	return strings.Contains(m.Field, "Mounts[")
 }
 
 // mountField names the request field of m, adding suffix (".Source",
-// ".BindOptions.Propagation") for a HostConfig.Mounts entry.
+// ".BindOptions.Propagation") for a Mounts entry.
 func mountField(m *Mount, suffix string) string {
-	if fromBinds(m) || m.Field == "" {
+	if !fromMounts(m) {
 		return m.Field
 	}
 	return m.Field + suffix
