@@ -1,6 +1,7 @@
 package dockertest
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -414,5 +416,72 @@ func TestRemoveTinyImages(t *testing.T) {
 	}
 	if len(deleted) != 2 {
 		t.Errorf("DELETE requests for %q; want only the two tiny tags", deleted)
+	}
+}
+
+// TestRecordingProxyUpgrade runs an exec through the recorder: exec start
+// upgrades the connection (101) and streams the output over it.
+func TestRecordingProxyUpgrade(t *testing.T) {
+	sock := RequireDaemon(t)
+	image := TinyImage(t)
+	rec := RecordingProxy(t, sock)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c := UnixHTTPClient(rec.SocketPath())
+	defer c.CloseIdleConnections()
+
+	body, _ := json.Marshal(map[string]any{"Image": image, "Cmd": []string{"sleep", "60s"}})
+	status, resp, err := Do(ctx, c, http.MethodPost, "/containers/create?name="+Name(t, "exec"), "application/json", bytes.NewReader(body))
+	if err != nil || status != http.StatusCreated {
+		t.Fatalf("create: %d %s %v", status, resp, err)
+	}
+	var created struct{ Id string }
+	_ = json.Unmarshal(resp, &created)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, _, _ = Do(ctx, UnixHTTPClient(sock), http.MethodDelete, "/containers/"+created.Id+"?force=1", "", nil)
+	})
+	if status, resp, err := Do(ctx, c, http.MethodPost, "/containers/"+created.Id+"/start", "", nil); err != nil || status != http.StatusNoContent {
+		t.Fatalf("start: %d %s %v", status, resp, err)
+	}
+	body, _ = json.Marshal(map[string]any{"Cmd": []string{"/tiny", "print", "hi from exec"}, "AttachStdout": true})
+	status, resp, err = Do(ctx, c, http.MethodPost, "/containers/"+created.Id+"/exec", "application/json", bytes.NewReader(body))
+	if err != nil || status != http.StatusCreated {
+		t.Fatalf("exec create: %d %s %v", status, resp, err)
+	}
+	var execID struct{ Id string }
+	_ = json.Unmarshal(resp, &execID)
+
+	conn, err := (&net.Dialer{}).DialContext(ctx, "unix", rec.SocketPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
+	start := `{"Detach":false,"Tty":false}`
+	fmt.Fprintf(conn, "POST /exec/%s/start HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: %d\r\n\r\n%s", execID.Id, len(start), start)
+	br := bufio.NewReader(conn)
+	up, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("exec start: %s; want 101", up.Status)
+	}
+	stream, err := io.ReadAll(br)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := demux(t, stream); out != "hi from exec\n" {
+		t.Errorf("exec output %q", out)
+	}
+	var paths []string
+	for _, r := range rec.Requests() {
+		paths = append(paths, r.Method+" "+r.Path)
+	}
+	want := []string{"POST /containers/create", "POST /containers/" + created.Id + "/start", "POST /containers/" + created.Id + "/exec", "POST /exec/" + execID.Id + "/start"}
+	if strings.Join(paths, "\n") != strings.Join(want, "\n") {
+		t.Errorf("recorded %q; want %q", paths, want)
 	}
 }
