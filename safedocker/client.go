@@ -69,6 +69,7 @@ type Client struct {
 	audit     auditor
 	deadlines Deadlines
 	bounds    OutputBounds
+	ops       opsSettings
 
 	// closed is this client's own flag; rootClosed is shared with every client
 	// narrowed from the same root, and set when the root is closed.
@@ -89,6 +90,7 @@ func newClient(eng engine.Engine, ep Endpoint, o options, pol *policy.Evaluator)
 		audit:      auditor{log: o.logger},
 		deadlines:  o.deadlines,
 		bounds:     o.bounds,
+		ops:        o.ops,
 		closed:     rootClosed,
 		rootClosed: rootClosed,
 		root:       true,

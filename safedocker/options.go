@@ -33,6 +33,16 @@ type options struct {
 	deadlines  Deadlines
 	bounds     OutputBounds
 	apiVersion string
+	// ops holds the settings of the operation groups added in their own files
+	// (images, networks, ...); the Client keeps a copy.
+	ops opsSettings
+}
+
+// opsSettings are the compiled settings of the operation groups. Their zero
+// values are the documented defaults of the matching With...Policy options.
+type opsSettings struct {
+	networks networkRules
+	images   imageRules
 }
 
 // Deadlines are the default deadlines of operations by class. A deadline

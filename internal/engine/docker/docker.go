@@ -63,9 +63,15 @@ func New(cfg transport.Config, opts Options) (*Engine, error) {
 	} else {
 		copts = append(copts, client.WithAPIVersionNegotiation())
 	}
+	base := hc.Transport
 	cli, err := client.NewClientWithOpts(copts...)
 	if err != nil {
 		return nil, fmt.Errorf("docker: building the client: %w", err)
+	}
+	// The SDK wraps the transport (tracing) but must not have reconfigured it.
+	if err := transport.Check(base); err != nil {
+		_ = cli.Close()
+		return nil, fmt.Errorf("docker: the SDK changed the pinned transport: %w", err)
 	}
 	return &Engine{cli: cli, http: hc}, nil
 }
