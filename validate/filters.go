@@ -92,7 +92,7 @@ func filterKeys(kind ObjectKind) map[string]valueCheck {
 	case ContainerObjects:
 		return map[string]valueCheck{
 			"id": isHexID, "name": isNamePattern, "label": isLabelFilter,
-			"status": oneOf("created", "restarting", "running", "removing", "paused", "exited", "dead"),
+			"status":   oneOf("created", "restarting", "running", "removing", "paused", "exited", "dead"),
 			"ancestor": isImageFilter, "before": isNameOrID, "since": isNameOrID,
 			"exited": isExitCode, "health": oneOf("starting", "healthy", "unhealthy", "none"),
 			"network": isNameOrID, "volume": isVolumeFilter, "publish": isPortFilter,
