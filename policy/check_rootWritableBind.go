@@ -57,9 +57,21 @@ func rootWritableBindV1(c *Container, _ *Settings, r *Report) {
 
 // userMayBeRoot reports whether Config.User may run the container as uid 0: it
 // is unset (the image decides), a name (the image's passwd decides) or a uid
-// that is not a positive number.
+// that is not a positive decimal number.
+//
+// It does not allocate.
 func userMayBeRoot(user string) bool {
 	uid, _, _ := strings.Cut(user, ":")
-	n, err := strconv.Atoi(uid)
-	return err != nil || n <= 0
+	if uid == "" || len(uid) > 10 {
+		return true
+	}
+	nonZero := false
+	for i := 0; i < len(uid); i++ {
+		c := uid[i]
+		if c < '0' || c > '9' {
+			return true // a name, a sign or garbage: the image decides
+		}
+		nonZero = nonZero || c != '0'
+	}
+	return !nonZero
 }

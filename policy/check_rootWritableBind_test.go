@@ -3,12 +3,12 @@ package policy
 import "testing"
 
 func TestUserMayBeRoot(t *testing.T) {
-	for _, u := range []string{"", "root", "0", "0:0", "00", "+0", "-1", "root:root", "app", "app:1000", " 1000", "1000 ", ":1000", "0x10"} {
+	for _, u := range []string{"", "root", "0", "0:0", "00", "+0", "-1", "root:root", "app", "app:1000", " 1000", "1000 ", ":1000", "0x10", "+1000", "000", "12345678901"} {
 		if !userMayBeRoot(u) {
 			t.Errorf("userMayBeRoot(%q) = false", u)
 		}
 	}
-	for _, u := range []string{"1000", "1000:1000", "1:0", "65534", "1000:root"} {
+	for _, u := range []string{"1000", "1000:1000", "1:0", "65534", "1000:root", "0001"} {
 		if userMayBeRoot(u) {
 			t.Errorf("userMayBeRoot(%q) = true", u)
 		}
