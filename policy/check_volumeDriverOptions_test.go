@@ -49,7 +49,7 @@ func TestVolumeDriverOptionsContainer(t *testing.T) {
 			c:    func() *Container { c := mtBinds(t, "", "vol:/v", "vol2:/w"); c.VolumeDriver = "convoy"; return c }(),
 			want: []string{"HostConfig.VolumeDriver|plugins"}},
 		{name: "Config.Volumes anonymous volume uses HostConfig.VolumeDriver",
-			c: &Container{VolumeDriver: "convoy", Mounts: []Mount{{Field: "Volumes[/data]", Type: MountVolume, Target: "/data", VolumeDriver: "convoy"}}},
+			c:    &Container{VolumeDriver: "convoy", Mounts: []Mount{{Field: "Volumes[/data]", Type: MountVolume, Target: "/data", VolumeDriver: "convoy"}}},
 			want: []string{"HostConfig.VolumeDriver|plugins"}},
 	}
 	for _, tt := range tests {
