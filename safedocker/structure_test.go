@@ -213,7 +213,7 @@ func TestOnlyTheAdapterImportsDocker(t *testing.T) {
 	n := 0
 	for {
 		var p struct {
-			ImportPath                        string
+			ImportPath                         string
 			Imports, TestImports, XTestImports []string
 		}
 		if err := dec.Decode(&p); err == io.EOF {
