@@ -6,7 +6,8 @@ import "encoding/json"
 // the syscall filter. An inline profile (the CLI reads the file and sends its
 // JSON) is decoded with encoding/json into the fields the daemon reads, with
 // the same case-insensitive, last-duplicate-wins semantics, and denied when:
-// it does not parse or is larger than 1 MiB; its defaultAction is not one of
+// it does not parse or is larger than 1 MiB; its defaultAction (missing with
+// no rules, "{}", makes the daemon disable seccomp altogether) is not one of
 // the blocking actions (SCMP_ACT_ERRNO, KILL, KILL_PROCESS, KILL_THREAD, TRAP);
 // or a rule whose action lets a syscall run (ALLOW, LOG, TRACE, NOTIFY, or an
 // unknown action) names a syscall that Docker's default profile blocks for
@@ -136,8 +137,11 @@ func seccompV1(c *Container, _ *Settings, r *Report) {
 	}
 	if blocks, known := seccompActionBlocks(p.DefaultAction); !blocks {
 		reason := "the profile's defaultAction " + p.DefaultAction + " lets every unlisted syscall run"
-		if !known {
-			reason = "unknown seccomp defaultAction"
+		switch {
+		case p.DefaultAction == "" && len(p.Syscalls) == 0:
+			reason = "a profile with no defaultAction and no rules disables seccomp in the daemon"
+		case !known:
+			reason = "unknown or missing seccomp defaultAction"
 		}
 		r.Deny(field, "defaultAction "+truncate(p.DefaultAction, 32), reason, seccompRemedy)
 	}

@@ -118,6 +118,7 @@ func nonMountFixtures() []fixture {
 		"logs-unshare":          `seccomp={"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"name":"unshare","action":"SCMP_ACT_LOG"}]}`,
 		"allows-clone-any-flag": `seccomp={"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["clone"],"action":"SCMP_ACT_ALLOW"}]}`,
 		"unparsable":            `seccomp={"defaultAction":`,
+		"empty-object-disables": `seccomp={}`,
 	} {
 		c(B, false, "seccomp", name, func(fc *fixtureContainer) { fc.SecurityOpt = []string{opt} })
 	}
