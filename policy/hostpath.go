@@ -33,6 +33,8 @@ type HostPathError struct {
 	Reason string
 }
 
+// Error returns "policy: host path "<path>": <reason>", with the path quoted
+// and truncated.
 func (e *HostPathError) Error() string {
 	return "policy: host path " + strconv.Quote(truncate(e.Path, 128)) + ": " + e.Reason
 }
@@ -43,7 +45,8 @@ func (e *HostPathError) Error() string {
 // path.Clean and a leading "/var/run" is rewritten to "/run", the directory it
 // links to on every current distribution. The error is a *HostPathError.
 //
-// CleanHostPath does not allocate when p is already canonical.
+// CleanHostPath does not allocate when p is already canonical, and is safe for
+// concurrent use.
 func CleanHostPath(p string) (string, error) {
 	c, reason := canonHostPath(p)
 	if reason != "" {

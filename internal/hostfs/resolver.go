@@ -33,6 +33,7 @@ type ResolveError struct {
 	Err error
 }
 
+// Error returns "hostfs: resolve <path>: <cause>".
 func (e *ResolveError) Error() string {
 	return "hostfs: resolve " + e.Path + ": " + e.Err.Error()
 }
