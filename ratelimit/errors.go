@@ -64,7 +64,7 @@ type LimitError struct {
 func (e *LimitError) Error() string {
 	switch {
 	case e.RetryAfter == Never:
-		return fmt.Sprintf("ratelimit: cost exceeds the %s limit's burst (%s)", e.Scope, e.Result.Limit)
+		return fmt.Sprintf("ratelimit: cost exceeds the %s limit's burst", e.Scope)
 	case e.Scope == ScopeClientInFlight || e.Scope == ScopeGlobalInFlight:
 		return fmt.Sprintf("ratelimit: %s limit reached", e.Scope)
 	default:

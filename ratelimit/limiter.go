@@ -170,7 +170,7 @@ func (l *Limiter) AllowN(ctx context.Context, now time.Time, client string, cost
 		if l.failOpen {
 			l.log.WarnContext(ctx, "ratelimit: store failed, admitting (fail-open)",
 				slog.String("client", client), slog.Int("cost", cost), slog.Any("error", err))
-			return Result{Allowed: true, Scope: ScopeNone, Limit: l.client}, nil
+			return Result{Allowed: true, Scope: ScopeNone}, nil
 		}
 		return Result{}, err
 	}

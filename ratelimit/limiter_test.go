@@ -86,9 +86,11 @@ func TestNewValidates(t *testing.T) {
 	s, _ := memorystore.New()
 	l := limit(t, 1, time.Second, 1)
 	for name, f := range map[string]func() (*ratelimit.Limiter, error){
-		"nil store":        func() (*ratelimit.Limiter, error) { return ratelimit.New(nil, l) },
-		"zero limit":       func() (*ratelimit.Limiter, error) { return ratelimit.New(s, ratelimit.Limit{}) },
-		"zero global":      func() (*ratelimit.Limiter, error) { return ratelimit.New(s, l, ratelimit.WithGlobal(ratelimit.Limit{})) },
+		"nil store":  func() (*ratelimit.Limiter, error) { return ratelimit.New(nil, l) },
+		"zero limit": func() (*ratelimit.Limiter, error) { return ratelimit.New(s, ratelimit.Limit{}) },
+		"zero global": func() (*ratelimit.Limiter, error) {
+			return ratelimit.New(s, l, ratelimit.WithGlobal(ratelimit.Limit{}))
+		},
 		"client in-flight": func() (*ratelimit.Limiter, error) { return ratelimit.New(s, l, ratelimit.WithClientInFlight(0)) },
 		"global in-flight": func() (*ratelimit.Limiter, error) { return ratelimit.New(s, l, ratelimit.WithGlobalInFlight(-1)) },
 		"nil logger":       func() (*ratelimit.Limiter, error) { return ratelimit.New(s, l, ratelimit.WithLogger(nil)) },
@@ -346,10 +348,9 @@ func TestStoreErrorDenies(t *testing.T) {
 }
 
 func TestLimitErrorMessages(t *testing.T) {
-	l := limit(t, 1, time.Second, 1)
 	for _, e := range []*ratelimit.LimitError{
 		{Scope: ratelimit.ScopeClient, RetryAfter: time.Second},
-		{Scope: ratelimit.ScopeGlobal, RetryAfter: ratelimit.Never, Result: ratelimit.Result{Limit: l}},
+		{Scope: ratelimit.ScopeGlobal, RetryAfter: ratelimit.Never},
 		{Scope: ratelimit.ScopeGlobalInFlight},
 	} {
 		if msg := e.Error(); msg == "" || msg[:10] != "ratelimit:" {

@@ -31,19 +31,20 @@ const MaxKeyLen = 512
 // [ErrInvalid] where one is required. Limit is a small value type; copy it
 // freely. It is safe for concurrent use.
 type Limit struct {
-	events   int
+	interval int64   // nanoseconds between events, rounded up
+	inverse  float64 // 1/interval, to divide without a division instruction
 	per      time.Duration
-	burst    int
-	interval int64 // nanoseconds between events, rounded up
+	events   int32
+	burst    int32
 }
 
 // NewLimit returns a limit of events per per, admitting up to burst events at
-// once. It fails with [ErrInvalid] unless events ≥ 1, per > 0, burst ≥ 1 and
+// once. It fails with [ErrInvalid] unless 1 ≤ events, burst ≤ 2³¹-1, per > 0 and
 // per*burst/events is at most ten years. The emission interval per/events is
 // rounded up to a whole nanosecond (up to a whole microsecond in the Redis
 // store), which can only make the limit stricter.
 func NewLimit(events int, per time.Duration, burst int) (Limit, error) {
-	if events < 1 || per <= 0 || burst < 1 {
+	if events < 1 || per <= 0 || burst < 1 || events > math.MaxInt32 || burst > math.MaxInt32 {
 		return Limit{}, fmt.Errorf("%w: limit needs events ≥ 1, per > 0 and burst ≥ 1, got %d per %s burst %d",
 			ErrInvalid, events, per, burst)
 	}
@@ -52,7 +53,8 @@ func NewLimit(events int, per time.Duration, burst int) (Limit, error) {
 		return Limit{}, fmt.Errorf("%w: limit %d per %s with burst %d spans more than %s",
 			ErrInvalid, events, per, burst, maxTolerance)
 	}
-	return Limit{events: events, per: per, burst: burst, interval: interval}, nil
+	return Limit{events: int32(events), per: per, burst: int32(burst), interval: interval,
+		inverse: 1 / float64(interval)}, nil
 }
 
 // PerSecond is shorthand for NewLimit(events, time.Second, burst).
@@ -64,14 +66,14 @@ func PerSecond(events, burst int) (Limit, error) {
 func (l Limit) IsZero() bool { return l.interval == 0 }
 
 // Events returns the number of events per [Limit.Per].
-func (l Limit) Events() int { return l.events }
+func (l Limit) Events() int { return int(l.events) }
 
 // Per returns the period in which [Limit.Events] events are admitted.
 func (l Limit) Per() time.Duration { return l.per }
 
 // Burst returns the largest cost admitted at one instant (the capacity of
 // the equivalent token bucket).
-func (l Limit) Burst() int { return l.burst }
+func (l Limit) Burst() int { return int(l.burst) }
 
 // Interval returns the emission interval, Per/Events rounded up to a whole
 // nanosecond: the time one unit of cost takes to refill.
@@ -122,7 +124,7 @@ func (s Scope) String() string {
 
 // Result is the outcome of one rate decision.
 //
-// When Allowed is false, Scope, Limit, Remaining, RetryAfter and ResetAfter
+// When Allowed is false, Scope, Remaining, RetryAfter and ResetAfter
 // describe the limit that denied. When Allowed is true they describe the
 // binding limit: the one with fewer units remaining (the client limit on a
 // tie or when no global limit is set).
@@ -131,8 +133,6 @@ type Result struct {
 	Allowed bool
 	// Scope is ScopeClient or ScopeGlobal; see the type comment.
 	Scope Scope
-	// Limit is the limit of Scope.
-	Limit Limit
 	// Remaining is the cost that could still be spent at the decision time
 	// (after this request, when Allowed).
 	Remaining int
@@ -238,10 +238,40 @@ func Decide(tat, now, interval int64, burst, cost int) Decision {
 		Remaining: int((tolerance - (newTAT - now)) / interval)}
 }
 
-// Result converts d, computed in units of unit, into a Result for limit l in
-// scope s.
-func (d Decision) Result(l Limit, s Scope, unit time.Duration) Result {
-	r := Result{Allowed: d.Allowed, Scope: s, Limit: l, Remaining: d.Remaining,
+// Decide is [Decide] in nanoseconds for limit l, without a division
+// instruction on the hot path. l must not be zero.
+func (l Limit) Decide(tat, now int64, cost int) Decision {
+	base := max(tat, now)
+	tolerance := l.interval * int64(l.burst)
+	if cost > int(l.burst) {
+		return Decision{TAT: tat, RetryAfter: -1, ResetAfter: base - now,
+			Remaining: l.units(tolerance - (base - now))}
+	}
+	newTAT := base + int64(cost)*l.interval
+	if ahead := newTAT - now; ahead > tolerance {
+		return Decision{TAT: tat, RetryAfter: ahead - tolerance, ResetAfter: base - now,
+			Remaining: l.units(tolerance - (base - now))}
+	}
+	return Decision{TAT: newTAT, Allowed: true, ResetAfter: newTAT - now,
+		Remaining: l.units(tolerance - (newTAT - now))}
+}
+
+// units returns floor(d / interval) for 0 ≤ d ≤ interval*burst, using the
+// precomputed inverse and one correction step (exact: the float estimate is
+// off by at most one).
+func (l Limit) units(d int64) int {
+	q := int64(float64(d) * l.inverse)
+	if q*l.interval > d {
+		q--
+	} else if (q+1)*l.interval <= d {
+		q++
+	}
+	return int(q)
+}
+
+// Result converts d, computed in units of unit, into a Result in scope s.
+func (d Decision) Result(s Scope, unit time.Duration) Result {
+	r := Result{Allowed: d.Allowed, Scope: s, Remaining: d.Remaining,
 		ResetAfter: time.Duration(d.ResetAfter) * unit}
 	switch {
 	case d.RetryAfter < 0:

@@ -18,22 +18,27 @@
 //
 // A bucket whose TAT is at or before now is full, which is exactly the state
 // of an absent key, so deleting it loses nothing. Expired buckets are
-// removed incrementally: every insertion sweeps a few slots of its shard,
-// and a table that must grow is rebuilt from its live entries only. There is
-// never a pass over the whole store under one lock.
+// removed one shard at a time, as part of inserting a new key: when the
+// shard's table would pass a load of 3/4 it is rebuilt from its live entries
+// only (sized for twice their number), and when the shard is at its cap it is
+// swept. Either touches at most one shard, about MaxKeys/256 keys, under that
+// shard's lock; there is never a pass over the whole store, and decisions
+// on existing keys never wait for it. An expired bucket that has not been
+// dropped yet is simply reused when its client returns.
 //
 // The store tracks at most MaxKeys keys ([WithMaxKeys]; the default is
 // [DefaultMaxKeys]), split evenly over the shards, so one shard can fill a
 // little before the whole store does. When a new key hashes to a full shard,
-// the shard is first swept completely (it holds at most MaxKeys/256 keys);
+// the shard is first swept, unless none of its buckets can have expired
+// since the last sweep (so a flood of new keys at the cap costs no sweeps);
 // if every bucket in it is still live, the new key is refused with an error
 // matching [ratelimit.ErrCapacity] and [ratelimit.ErrStore], which a
 // [ratelimit.Limiter] turns into a denial unless it fails open. A live
 // bucket is never evicted: evicting it would hand its client a fresh burst.
 // Existing keys keep being served at the cap. [Store.Stats] counts refusals.
 //
-// Memory use is about 16 bytes per slot at a load factor between 3/8 and 3/4,
-// so roughly 22-43 bytes per tracked key, plus a constant per shard.
+// Memory use is 16 bytes per slot at a load factor between 1/4 and 3/4; the
+// benchmark measures about 34 bytes per tracked key with 1,000,000 keys.
 //
 // # Time
 //

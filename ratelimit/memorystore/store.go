@@ -12,7 +12,7 @@ import (
 	"github.com/safedocker/safedocker/ratelimit"
 )
 
-// DefaultMaxKeys is the default cap on tracked keys, about 22-43 MB of
+// DefaultMaxKeys is the default cap on tracked keys, about 34 MB of
 // tables when full.
 const DefaultMaxKeys = 1_000_000
 
@@ -20,7 +20,6 @@ const (
 	maxShards      = 256
 	keysPerShard   = 256 // minimum cap per shard before adding shards
 	minTable       = 8
-	sweepPerInsert = 4
 
 	slotEmpty     uint64 = 0
 	slotTombstone uint64 = 1
@@ -53,7 +52,6 @@ type shard struct {
 	mu      sync.Mutex
 	live    int // keys stored (some may have expired but not been swept)
 	used    int // non-empty slots: live keys plus tombstones
-	cursor  uint64
 	minTAT  int64 // a lower bound of the live TATs in the table
 	swept   uint64
 	refused uint64
@@ -205,25 +203,24 @@ func (s *Store) Take(ctx context.Context, q ratelimit.Query) (ratelimit.Result, 
 // ok is false when the slot was swept or moved meanwhile; the caller then
 // retries under the shard lock. No budget is spent when ok is false.
 func (s *Store) takeExisting(sl *slot, q *ratelimit.Query, now int64) (r ratelimit.Result, ok bool) {
-	ci := int64(q.Limit.Interval())
 	v := sl.tat.Load()
 	if v == dead {
 		return r, false
 	}
-	d := ratelimit.Decide(v, now, ci, q.Limit.Burst(), q.Cost)
+	d := q.Limit.Decide(v, now, q.Cost)
 	if !d.Allowed {
-		return d.Result(q.Limit, ratelimit.ScopeClient, time.Nanosecond), true
+		return d.Result(ratelimit.ScopeClient, time.Nanosecond), true
 	}
 	var g ratelimit.Decision
 	if !q.Global.IsZero() {
 		g = s.takeGlobal(q, now)
 		if !g.Allowed {
-			return g.Result(q.Global, ratelimit.ScopeGlobal, time.Nanosecond), true
+			return g.Result(ratelimit.ScopeGlobal, time.Nanosecond), true
 		}
 	}
 	for !sl.tat.CompareAndSwap(v, d.TAT) {
 		if v = sl.tat.Load(); v != dead {
-			d = ratelimit.Decide(v, now, ci, q.Limit.Burst(), q.Cost)
+			d = q.Limit.Decide(v, now, q.Cost)
 		}
 		if v == dead || !d.Allowed {
 			if !q.Global.IsZero() {
@@ -232,25 +229,24 @@ func (s *Store) takeExisting(sl *slot, q *ratelimit.Query, now int64) (r ratelim
 			if v == dead {
 				return r, false
 			}
-			return d.Result(q.Limit, ratelimit.ScopeClient, time.Nanosecond), true
+			return d.Result(ratelimit.ScopeClient, time.Nanosecond), true
 		}
 	}
 	return s.admitted(q, d, g), true
 }
 
 func (s *Store) admitted(q *ratelimit.Query, d, g ratelimit.Decision) ratelimit.Result {
-	r := d.Result(q.Limit, ratelimit.ScopeClient, time.Nanosecond)
+	r := d.Result(ratelimit.ScopeClient, time.Nanosecond)
 	if q.Global.IsZero() {
 		return r
 	}
-	return ratelimit.Combine(r, g.Result(q.Global, ratelimit.ScopeGlobal, time.Nanosecond))
+	return ratelimit.Combine(r, g.Result(ratelimit.ScopeGlobal, time.Nanosecond))
 }
 
 func (s *Store) takeGlobal(q *ratelimit.Query, now int64) ratelimit.Decision {
-	gi := int64(q.Global.Interval())
 	for {
 		v := s.global.Load()
-		d := ratelimit.Decide(v, now, gi, q.Global.Burst(), q.Cost)
+		d := q.Global.Decide(v, now, q.Cost)
 		if !d.Allowed || s.global.CompareAndSwap(v, d.TAT) {
 			return d
 		}
@@ -279,13 +275,13 @@ func (s *Store) takeSlow(sh *shard, h uint64, q *ratelimit.Query, now int64) (ra
 		}
 		return ratelimit.Result{}, fmt.Errorf("%w: memorystore: inconsistent table", ratelimit.ErrStore)
 	}
-	d := ratelimit.Decide(absent, now, int64(q.Limit.Interval()), q.Limit.Burst(), q.Cost)
+	d := q.Limit.Decide(absent, now, q.Cost)
 	if !d.Allowed { // cost above burst: record nothing
-		return d.Result(q.Limit, ratelimit.ScopeClient, time.Nanosecond), nil
+		return d.Result(ratelimit.ScopeClient, time.Nanosecond), nil
 	}
 	if sh.live >= s.maxPerShard {
 		if now >= sh.minTAT { // something may have expired: sweep the shard
-			s.sweep(sh, now, -1)
+			s.sweep(sh, now)
 		}
 		if sh.live >= s.maxPerShard {
 			sh.refused++
@@ -297,7 +293,7 @@ func (s *Store) takeSlow(sh *shard, h uint64, q *ratelimit.Query, now int64) (ra
 	if !q.Global.IsZero() {
 		g = s.takeGlobal(q, now)
 		if !g.Allowed {
-			return g.Result(q.Global, ratelimit.ScopeGlobal, time.Nanosecond), nil
+			return g.Result(ratelimit.ScopeGlobal, time.Nanosecond), nil
 		}
 	}
 	s.insert(sh, h, d.TAT, now)
@@ -319,7 +315,6 @@ func (s *Store) insert(sh *shard, h uint64, tat, now int64) {
 	sh.minTAT = min(sh.minTAT, tat)
 	sh.live++
 	sh.used++
-	s.sweep(sh, now, sweepPerInsert)
 }
 
 // rebuild moves the live entries of t into a new table sized for them,
@@ -352,24 +347,18 @@ func (s *Store) rebuild(sh *shard, t *table, now int64) *table {
 		minTAT = min(minTAT, v)
 		live++
 	}
-	sh.live, sh.used, sh.cursor, sh.minTAT = live, live, 0, minTAT
+	sh.live, sh.used, sh.minTAT = live, live, minTAT
 	sh.table.Store(nt)
 	return nt
 }
 
-// sweep examines n slots from the shard's cursor, or every slot when n < 0,
-// and deletes the expired entries among them. A full sweep also recomputes
-// sh.minTAT. The caller holds sh.mu.
-func (s *Store) sweep(sh *shard, now int64, n int) {
+// sweep deletes every expired entry of the shard's table, leaving
+// tombstones, and recomputes sh.minTAT. The caller holds sh.mu.
+func (s *Store) sweep(sh *shard, now int64) {
 	t := sh.table.Load()
-	full := n < 0 || n >= len(t.slots)
-	if full {
-		n = len(t.slots)
-	}
 	minTAT := int64(math.MaxInt64)
-	for ; n > 0; n-- {
-		sh.cursor = (sh.cursor + 1) & t.mask
-		sl := &t.slots[sh.cursor]
+	for i := range t.slots {
+		sl := &t.slots[i]
 		if sl.key.Load() <= slotTombstone {
 			continue
 		}
@@ -383,9 +372,7 @@ func (s *Store) sweep(sh *shard, now int64, n int) {
 		// v may have grown since the load; a smaller bound is still a bound.
 		minTAT = min(minTAT, v)
 	}
-	if full {
-		sh.minTAT = minTAT
-	}
+	sh.minTAT = minTAT
 }
 
 // Refund implements [ratelimit.Store]: it moves the client bucket and, when
@@ -430,7 +417,7 @@ func (s *Store) Close(context.Context) error {
 		sh := &s.shards[i]
 		sh.mu.Lock()
 		sh.table.Store(newTable(minTable))
-		sh.live, sh.used, sh.cursor, sh.minTAT = 0, 0, 0, math.MaxInt64
+		sh.live, sh.used, sh.minTAT = 0, 0, math.MaxInt64
 		sh.mu.Unlock()
 	}
 	return nil

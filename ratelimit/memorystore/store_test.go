@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -113,8 +114,8 @@ func TestMillionClientsStayUnderCap(t *testing.T) {
 }
 
 // TestIncrementalSweep: a stream of distinct short-lived clients far larger
-// than the cap never hits the cap, because expired buckets are swept as new
-// ones arrive.
+// than the cap never hits the cap, because expired buckets are dropped shard
+// by shard as tables are rebuilt.
 func TestIncrementalSweep(t *testing.T) {
 	const maxKeys = 4096
 	s, err := memorystore.New(memorystore.WithMaxKeys(maxKeys))
@@ -145,11 +146,12 @@ func TestConcurrentRebuild(t *testing.T) {
 	l := limit(t, 1000, time.Second, 2) // 1ms interval
 	const workers, ops, hot = 8, 5000, 8
 	counts := make([][hot]int, workers)
+	var tick atomic.Int64 // one shared explicit clock: 10µs per op
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			for i := range ops {
-				now := t0.Add(time.Duration(i) * 10 * time.Microsecond)
+				now := t0.Add(time.Duration(tick.Add(1)) * 10 * time.Microsecond)
 				// Churn: a fresh key per op forces inserts, sweeps, rebuilds.
 				cold := fmt.Sprintf("cold-%d-%d", w, i)
 				if _, err := s.Take(context.Background(), ratelimit.Query{Key: cold, Limit: l, Cost: 1, Now: now}); err != nil {
@@ -169,7 +171,7 @@ func TestConcurrentRebuild(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	span := time.Duration(ops-1) * 10 * time.Microsecond
+	span := time.Duration(tick.Load()) * 10 * time.Microsecond
 	bound := l.Burst() + int(span/l.Interval())
 	for k := range hot {
 		total := 0

@@ -103,13 +103,13 @@ func testBurstThenDeny(t *testing.T, s ratelimit.Store) {
 	for i := 1; i <= 5; i++ {
 		r := take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 1, Now: t0})
 		want(t, fmt.Sprintf("request %d", i), r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient,
-			Limit: l, Remaining: 5 - i, ResetAfter: time.Duration(i) * 100 * time.Millisecond})
+			Remaining: 5 - i, ResetAfter: time.Duration(i) * 100 * time.Millisecond})
 	}
 	r := take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 1, Now: t0})
-	want(t, "request 6", r, ratelimit.Result{Scope: ratelimit.ScopeClient, Limit: l, Remaining: 0,
+	want(t, "request 6", r, ratelimit.Result{Scope: ratelimit.ScopeClient, Remaining: 0,
 		RetryAfter: 100 * time.Millisecond, ResetAfter: 500 * time.Millisecond})
 	r = take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 1, Now: at(30 * time.Millisecond)})
-	want(t, "request 7, 30ms later", r, ratelimit.Result{Scope: ratelimit.ScopeClient, Limit: l, Remaining: 0,
+	want(t, "request 7, 30ms later", r, ratelimit.Result{Scope: ratelimit.ScopeClient, Remaining: 0,
 		RetryAfter: 70 * time.Millisecond, ResetAfter: 470 * time.Millisecond})
 }
 
@@ -119,15 +119,14 @@ func testRefill(t *testing.T, s ratelimit.Store) {
 		take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 1, Now: t0})
 	}
 	r := take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 1, Now: at(100 * time.Millisecond)})
-	want(t, "after one interval", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient, Limit: l,
-		Remaining: 0, ResetAfter: 500 * time.Millisecond})
+	want(t, "after one interval", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient, Remaining: 0, ResetAfter: 500 * time.Millisecond})
 	r = take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 1, Now: at(100 * time.Millisecond)})
 	if r.Allowed {
 		t.Fatalf("second request after one interval admitted: %+v", r)
 	}
 	r = take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 2, Now: at(300 * time.Millisecond)})
 	want(t, "cost 2 after two more intervals", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient,
-		Limit: l, Remaining: 0, ResetAfter: 500 * time.Millisecond})
+		Remaining: 0, ResetAfter: 500 * time.Millisecond})
 }
 
 func testDenialWritesNothing(t *testing.T, s ratelimit.Store) {
@@ -150,33 +149,27 @@ func testDenialWritesNothing(t *testing.T, s ratelimit.Store) {
 func testCost(t *testing.T, s ratelimit.Store) {
 	l := tenPerSecond(t)
 	r := take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 3, Now: t0})
-	want(t, "cost 3", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient, Limit: l,
-		Remaining: 2, ResetAfter: 300 * time.Millisecond})
+	want(t, "cost 3", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient, Remaining: 2, ResetAfter: 300 * time.Millisecond})
 	r = take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 3, Now: t0})
-	want(t, "second cost 3", r, ratelimit.Result{Scope: ratelimit.ScopeClient, Limit: l,
-		Remaining: 2, RetryAfter: 100 * time.Millisecond, ResetAfter: 300 * time.Millisecond})
+	want(t, "second cost 3", r, ratelimit.Result{Scope: ratelimit.ScopeClient, Remaining: 2, RetryAfter: 100 * time.Millisecond, ResetAfter: 300 * time.Millisecond})
 	r = take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 2, Now: t0})
-	want(t, "cost 2", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient, Limit: l,
-		Remaining: 0, ResetAfter: 500 * time.Millisecond})
+	want(t, "cost 2", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient, Remaining: 0, ResetAfter: 500 * time.Millisecond})
 }
 
 func testCostAboveBurst(t *testing.T, s ratelimit.Store) {
 	l := tenPerSecond(t)
 	r := take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 6, Now: t0})
-	want(t, "cost 6 on a fresh bucket", r, ratelimit.Result{Scope: ratelimit.ScopeClient, Limit: l,
-		Remaining: 5, RetryAfter: ratelimit.Never})
+	want(t, "cost 6 on a fresh bucket", r, ratelimit.Result{Scope: ratelimit.ScopeClient, Remaining: 5, RetryAfter: ratelimit.Never})
 	take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 2, Now: t0})
 	r = take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 100, Now: t0})
-	want(t, "cost 100 on a used bucket", r, ratelimit.Result{Scope: ratelimit.ScopeClient, Limit: l,
-		Remaining: 3, RetryAfter: ratelimit.Never, ResetAfter: 200 * time.Millisecond})
+	want(t, "cost 100 on a used bucket", r, ratelimit.Result{Scope: ratelimit.ScopeClient, Remaining: 3, RetryAfter: ratelimit.Never, ResetAfter: 200 * time.Millisecond})
 	r = take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 3, Now: t0})
 	if !r.Allowed || r.Remaining != 0 {
 		t.Fatalf("never-satisfiable requests spent budget: %+v", r)
 	}
 	g := mustLimit(t, 10, time.Second, 2)
 	r = take(t, s, ratelimit.Query{Key: "bob", Limit: l, Global: g, Cost: 3, Now: t0})
-	want(t, "cost above the global burst", r, ratelimit.Result{Scope: ratelimit.ScopeGlobal, Limit: g,
-		Remaining: 2, RetryAfter: ratelimit.Never})
+	want(t, "cost above the global burst", r, ratelimit.Result{Scope: ratelimit.ScopeGlobal, Remaining: 2, RetryAfter: ratelimit.Never})
 }
 
 func testKeysIndependent(t *testing.T, s ratelimit.Store) {
@@ -198,8 +191,7 @@ func testFullAfterIdle(t *testing.T, s ratelimit.Store) {
 		take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 1, Now: t0})
 	}
 	r := take(t, s, ratelimit.Query{Key: "alice", Limit: l, Cost: 1, Now: at(time.Hour)})
-	want(t, "after an hour", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient, Limit: l,
-		Remaining: 4, ResetAfter: 100 * time.Millisecond})
+	want(t, "after an hour", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient, Remaining: 4, ResetAfter: 100 * time.Millisecond})
 }
 
 func testTimeBackwards(t *testing.T, s ratelimit.Store) {
@@ -224,13 +216,11 @@ func testGlobalDenial(t *testing.T, s ratelimit.Store) {
 	}
 	for range 3 {
 		r := take(t, s, ratelimit.Query{Key: "bob", Limit: l, Global: g, Cost: 1, Now: t0})
-		want(t, "bob over the global limit", r, ratelimit.Result{Scope: ratelimit.ScopeGlobal, Limit: g,
-			Remaining: 0, RetryAfter: 100 * time.Millisecond, ResetAfter: 300 * time.Millisecond})
+		want(t, "bob over the global limit", r, ratelimit.Result{Scope: ratelimit.ScopeGlobal, Remaining: 0, RetryAfter: 100 * time.Millisecond, ResetAfter: 300 * time.Millisecond})
 	}
 	// Bob spent one unit of his own budget, not four.
 	r := take(t, s, ratelimit.Query{Key: "bob", Limit: l, Cost: 1, Now: t0})
-	want(t, "bob's client bucket", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient, Limit: l,
-		Remaining: 3, ResetAfter: 200 * time.Millisecond})
+	want(t, "bob's client bucket", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient, Remaining: 3, ResetAfter: 200 * time.Millisecond})
 }
 
 func testClientDenial(t *testing.T, s ratelimit.Store) {
@@ -253,12 +243,10 @@ func testGlobalBinding(t *testing.T, s ratelimit.Store) {
 	l := tenPerSecond(t)
 	g := mustLimit(t, 100, time.Second, 50)
 	r := take(t, s, ratelimit.Query{Key: "alice", Limit: l, Global: g, Cost: 2, Now: t0})
-	want(t, "client binding", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient, Limit: l,
-		Remaining: 3, ResetAfter: 200 * time.Millisecond})
+	want(t, "client binding", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient, Remaining: 3, ResetAfter: 200 * time.Millisecond})
 	g2 := mustLimit(t, 10, time.Second, 2)
 	r = take(t, s, ratelimit.Query{Key: "bob", Limit: l, Global: g2, Cost: 1, Now: at(time.Hour)})
-	want(t, "global binding", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeGlobal, Limit: g2,
-		Remaining: 1, ResetAfter: 100 * time.Millisecond})
+	want(t, "global binding", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeGlobal, Remaining: 1, ResetAfter: 100 * time.Millisecond})
 }
 
 func testRefund(t *testing.T, s ratelimit.Store) {
@@ -293,8 +281,7 @@ func testRefundPastFull(t *testing.T, s ratelimit.Store) {
 	}
 	for _, k := range []string{"alice", "nobody"} {
 		r := take(t, s, ratelimit.Query{Key: k, Limit: l, Cost: 5, Now: t0})
-		want(t, k+" after refunds", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient, Limit: l,
-			Remaining: 0, ResetAfter: 500 * time.Millisecond})
+		want(t, k+" after refunds", r, ratelimit.Result{Allowed: true, Scope: ratelimit.ScopeClient, Remaining: 0, ResetAfter: 500 * time.Millisecond})
 		if r := take(t, s, ratelimit.Query{Key: k, Limit: l, Cost: 1, Now: t0}); r.Allowed {
 			t.Fatalf("%s: refund filled the bucket beyond its burst", k)
 		}

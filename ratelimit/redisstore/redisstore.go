@@ -228,7 +228,7 @@ func (s *Store) Take(ctx context.Context, q ratelimit.Query) (ratelimit.Result, 
 	// Recompute the script's decision with the shared GCRA math; a
 	// disagreement means a script or reply we do not understand: deny.
 	c := ratelimit.Decide(ctat, now, micros(q.Limit), q.Limit.Burst(), q.Cost)
-	cr := c.Result(q.Limit, ratelimit.ScopeClient, time.Microsecond)
+	cr := c.Result(ratelimit.ScopeClient, time.Microsecond)
 	if !c.Allowed {
 		if status != 1 {
 			return ratelimit.Result{}, errDisagree(status)
@@ -242,7 +242,7 @@ func (s *Store) Take(ctx context.Context, q ratelimit.Query) (ratelimit.Result, 
 		return cr, nil
 	}
 	g := ratelimit.Decide(gtat, now, micros(q.Global), q.Global.Burst(), q.Cost)
-	gr := g.Result(q.Global, ratelimit.ScopeGlobal, time.Microsecond)
+	gr := g.Result(ratelimit.ScopeGlobal, time.Microsecond)
 	switch {
 	case !g.Allowed && status == 2:
 		return gr, nil
