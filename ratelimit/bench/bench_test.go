@@ -185,8 +185,11 @@ func BenchmarkBytesPerKey(b *testing.B) {
 			}, func() { runtime.KeepAlive(s) }
 		},
 		"xtime-syncmap": func(b *testing.B) (decider, func()) { d := xtime(b); return d, func() { runtime.KeepAlive(d) } },
-		"sethvargo":     func(b *testing.B) (decider, func()) { d := sethvargoStore(b); return d, func() { runtime.KeepAlive(d) } },
-		"ulule":         func(b *testing.B) (decider, func()) { d := ululeStore(b); return d, func() { runtime.KeepAlive(d) } },
+		"sethvargo": func(b *testing.B) (decider, func()) {
+			d := sethvargoStore(b)
+			return d, func() { runtime.KeepAlive(d) }
+		},
+		"ulule": func(b *testing.B) (decider, func()) { d := ululeStore(b); return d, func() { runtime.KeepAlive(d) } },
 	}
 	for _, name := range []string{"ours", "xtime-syncmap", "sethvargo", "ulule"} {
 		b.Run(name, func(b *testing.B) {

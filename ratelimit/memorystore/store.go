@@ -17,9 +17,9 @@ import (
 const DefaultMaxKeys = 1_000_000
 
 const (
-	maxShards      = 256
-	keysPerShard   = 256 // minimum cap per shard before adding shards
-	minTable       = 8
+	maxShards    = 256
+	keysPerShard = 256 // minimum cap per shard before adding shards
+	minTable     = 8
 
 	slotEmpty     uint64 = 0
 	slotTombstone uint64 = 1
@@ -50,8 +50,8 @@ type Store struct {
 type shard struct {
 	table   atomic.Pointer[table] // written under mu, read without it
 	mu      sync.Mutex
-	live    int // keys stored (some may have expired but not been swept)
-	used    int // non-empty slots: live keys plus tombstones
+	live    int   // keys stored (some may have expired but not been swept)
+	used    int   // non-empty slots: live keys plus tombstones
 	minTAT  int64 // a lower bound of the live TATs in the table
 	swept   uint64
 	refused uint64
