@@ -200,6 +200,11 @@ var credentialNames = [...]string{
 var credentialPairs = [...][2]string{
 	{".config", "gcloud"},
 	{".config", "containers"},
+	{".config", "gh"},
+	{".config", "helm"},
+	{".config", "doctl"},
+	{".config", "rclone"},
+	{".config", "op"},
 }
 
 // sensitiveMatch describes why a host path is sensitive.
@@ -310,6 +315,11 @@ func componentMatch(comp, prev, prev2 string, k, dp int) (sensitiveMatch, bool) 
 			continue
 		}
 		return sensitiveMatch{entry: pr[0] + "/" + pr[1], kind: kindCredential, what: "cloud or registry credentials", anchor: k}, true
+	}
+	if k == dp && (strings.EqualFold(comp, ".config") || strings.EqualFold(comp, ".local") ||
+		strings.EqualFold(prev, ".local") && strings.EqualFold(comp, "share")) {
+		// The parent of credential directories, as the last component.
+		return sensitiveMatch{entry: comp, kind: kindCredential, what: "it holds credential directories such as .config/gcloud or .local/share/keyrings", anchor: k}, true
 	}
 	if strings.EqualFold(prev2, ".local") && strings.EqualFold(prev, "share") &&
 		(strings.EqualFold(comp, "containers") || strings.EqualFold(comp, "keyrings")) {
