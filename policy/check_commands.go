@@ -3,6 +3,8 @@ package policy
 import (
 	"errors"
 	"path"
+
+	"github.com/safedocker/safedocker/validate"
 )
 
 // commands (baseline): every program a container or exec would run goes
@@ -17,7 +19,8 @@ import (
 //   - exec Cmd as an argv.
 // When both Entrypoint and Cmd are nil the image's command runs, which cannot
 // be judged without the image. Findings name the argument the validator
-// blamed (via ArgIndexer), e.g. Config.Cmd[2].
+// blamed (via ArgIndexer), e.g. Config.Cmd[2], and the program it blamed as
+// the value, never the argument or script text.
 
 func init() { register(checkCommands()) }
 
@@ -80,7 +83,7 @@ func healthcheck(c *Container, v CommandValidator, r *Report) {
 		}
 		if knownShellC(c.Shell) {
 			if err := v.ValidateScript(t[1]); err != nil {
-				commandFinding(r, indexField(field, 1), t[1], err)
+				commandFinding(r, indexField(field, 1), "", err)
 			}
 			return
 		}
@@ -126,7 +129,7 @@ func argvFinding(r *Report, err error, argv []string, firstField string, first [
 	}
 	var ai ArgIndexer
 	if !errors.As(err, &ai) || ai.ArgIndex() < 0 || ai.ArgIndex() >= len(argv) {
-		commandFinding(r, firstField, firstArg(argv), err)
+		commandFinding(r, firstField, programOf(argv, 0), err)
 		return
 	}
 	i := ai.ArgIndex()
@@ -139,16 +142,26 @@ func argvFinding(r *Report, err error, argv []string, firstField string, first [
 	default:
 		field = indexField(restField, i-len(first)+off)
 	}
-	commandFinding(r, field, argv[i], err)
+	commandFinding(r, field, programOf(argv, i), err)
 }
 
-func firstArg(argv []string) string {
-	if len(argv) == 0 {
+// programOf returns the base name of argv[i] when i is 0 (the program), and
+// "" otherwise: other arguments, scripts in particular, may hold secrets.
+func programOf(argv []string, i int) string {
+	if i != 0 || len(argv) == 0 || argv[0] == "" {
 		return ""
 	}
-	return argv[0]
+	return path.Base(argv[0])
 }
 
-func commandFinding(r *Report, field, value string, err error) {
-	r.Deny(field, truncate(value, 128), err.Error(), commandRemedy)
+// commandFinding reports a command error. The value is the program the
+// validator blamed (a *validate.CommandError names it), else fallback; never
+// the argument or script text, which may carry secrets.
+func commandFinding(r *Report, field, fallback string, err error) {
+	value := fallback
+	var ce *validate.CommandError
+	if errors.As(err, &ce) && ce.Program != "" {
+		value = ce.Program
+	}
+	r.Deny(field, truncate(value, 64), err.Error(), commandRemedy)
 }

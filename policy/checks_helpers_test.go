@@ -5,6 +5,8 @@ import (
 	"path"
 	"strings"
 	"testing"
+
+	"github.com/safedocker/safedocker/validate"
 )
 
 // ckRun runs one container check function and returns its findings.
@@ -61,17 +63,9 @@ func ckSecOpts(t testing.TB, opts ...string) SecurityOptions {
 	return so
 }
 
-// fakeCommandError is what fakeValidator returns.
-type fakeCommandError struct {
-	index   int
-	program string
+func fakeDeny(index int, program string) *validate.CommandError {
+	return &validate.CommandError{Rule: validate.RuleDeniedProgram, Program: program, Index: index, Reason: "program " + program + " is denied"}
 }
-
-func (e *fakeCommandError) Error() string {
-	return "program " + e.program + " is denied"
-}
-
-func (e *fakeCommandError) ArgIndex() int { return e.index }
 
 // fakeValidator denies argv whose program (argv[0] base name, or a "-c"
 // script of a shell) is nsenter or mount; scripts are denied when any word is
@@ -91,11 +85,11 @@ func (fakeValidator) ValidateArgv(argv []string) error {
 		return errors.New("empty command")
 	}
 	if fakeDenied(argv[0]) {
-		return &fakeCommandError{index: 0, program: path.Base(argv[0])}
+		return fakeDeny(0, path.Base(argv[0]))
 	}
 	if b := path.Base(argv[0]); (b == "sh" || b == "bash") && len(argv) >= 3 && argv[1] == "-c" {
 		if err := (fakeValidator{}).ValidateScript(argv[2]); err != nil {
-			return &fakeCommandError{index: 2, program: err.(*fakeCommandError).program}
+			return fakeDeny(2, err.(*validate.CommandError).Program)
 		}
 	}
 	return nil
@@ -104,7 +98,7 @@ func (fakeValidator) ValidateArgv(argv []string) error {
 func (fakeValidator) ValidateScript(script string) error {
 	for _, w := range strings.Fields(script) {
 		if fakeDenied(w) {
-			return &fakeCommandError{index: -1, program: w}
+			return fakeDeny(-1, w)
 		}
 	}
 	return nil

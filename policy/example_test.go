@@ -31,7 +31,7 @@ func ExampleNew() {
 	// Output:
 	// allowed: false
 	// capabilities HostConfig.CapAdd[1] "cap_sys_admin"
-	// commands Config.Cmd[2] "nsenter -t 1 -m sh"
+	// commands Config.Cmd[2] "nsenter"
 	// seccomp HostConfig.SecurityOpt[0] "seccomp=unconfined"
 	// true
 }
