@@ -61,14 +61,14 @@ func compileImagePolicy(p ImagePolicy) (imageRules, error) {
 			if err != nil {
 				return r, argError("ImagePolicy.Repositories", "%q is not a repository prefix", truncate(repo, 64))
 			}
-			r.prefixes = append(r.prefixes, n.Name()+"/")
+			r.prefixes = append(r.prefixes, repoName(n)+"/")
 			continue
 		}
 		n, err := reference.ParseNormalizedNamed(repo)
 		if err != nil || !reference.IsNameOnly(n) {
 			return r, argError("ImagePolicy.Repositories", "%q is not a repository name", truncate(repo, 64))
 		}
-		r.repositories[n.Name()] = true
+		r.repositories[repoName(n)] = true
 	}
 	return r, nil
 }
@@ -82,6 +82,12 @@ func normaliseRegistry(h string) string {
 		return "docker.io"
 	}
 	return h
+}
+
+// repoName is the full repository name with the registry host normalised
+// (lower-cased, Docker Hub aliases mapped to "docker.io").
+func repoName(n reference.Named) string {
+	return normaliseRegistry(reference.Domain(n)) + "/" + reference.Path(n)
 }
 
 // pullRef is a parsed, normalised pull reference.
@@ -105,7 +111,7 @@ func parsePullRef(field, ref string) (pullRef, error) {
 	if err != nil {
 		return pullRef{}, &ValidationError{Field: field, Reason: "not an image reference: " + truncate(err.Error(), 128), Err: err}
 	}
-	p := pullRef{named: n, registry: normaliseRegistry(reference.Domain(n)), repo: n.Name()}
+	p := pullRef{named: n, registry: normaliseRegistry(reference.Domain(n)), repo: repoName(n)}
 	_, p.digested = n.(reference.Digested)
 	_, tagged := n.(reference.Tagged)
 	if !p.digested && !tagged {
