@@ -21,10 +21,11 @@ Denied values (after CleanHostPath; table compare is case-insensitive):
     everything under them and every ancestor of them;
   - /home, /Users and each user's home directory itself;
   - any path with a credential component: .ssh, .aws, .kube, .docker, .gnupg,
-    .azure, .minikube, .config/gcloud, .config/containers,
+    .azure, .minikube, .config/{gcloud,containers,gh,helm,doctl,rclone,op},
     .local/share/containers, .local/share/keyrings, engine homes (.colima, .rd,
     .lima, .orbstack, com.docker.docker), .password-store, files .netrc, .npmrc,
-    .pypirc, .git-credentials and id_*;
+    .pypirc, .git-credentials and id_*; and .config, .local or .local/share as
+    the last component (they hold such directories);
   - a Windows named pipe or Windows path (reported with its canonical form).
 
 Exact naming: a match is excused only when the deepest allowed bind root that
