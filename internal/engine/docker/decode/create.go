@@ -114,10 +114,10 @@ func mapCreate(rt Route, cfg *container.Config, hc *container.HostConfig, nc *ne
 	if ipc == "" && ver.less(1, 40) {
 		ipc = "shareable" // API < 1.40 clients get the old default
 	}
+	// Before API 1.41 the daemon turns an empty CgroupnsMode into "host", but
+	// only on cgroup v1 hosts, whose daemon default is "host" anyway: an empty
+	// mode stays "the daemon default" in the model for every version.
 	cgns := string(hc.CgroupnsMode)
-	if cgns == "" && ver.less(1, 41) {
-		cgns = "host" // API < 1.41 clients get the host cgroup namespace on cgroup v1 hosts
-	}
 	c.PIDMode = mode("PidMode", string(hc.PidMode), policy.ParsePIDMode)
 	c.IPCMode = mode("IpcMode", ipc, policy.ParseIPCMode)
 	c.UTSMode = mode("UTSMode", string(hc.UTSMode), policy.ParseUTSMode)
@@ -161,7 +161,7 @@ func mapCreate(rt Route, cfg *container.Config, hc *container.HostConfig, nc *ne
 		c.Mounts = append(c.Mounts, m)
 	}
 	for _, dst := range slices.Sorted(maps.Keys(cfg.Volumes)) {
-		field := "Volumes[" + dst + "]"
+		field := "Config.Volumes[" + dst + "]"
 		if !path.IsAbs(dst) || strings.ContainsRune(dst, ':') {
 			iv.add(field, dst, "anonymous volume target must be an absolute container path")
 			continue

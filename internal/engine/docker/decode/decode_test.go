@@ -207,7 +207,7 @@ func TestMapping(t *testing.T) {
 	if c.Security.Seccomp.Mode != policy.SeccompUnconfined || c.Security.NoNewPrivileges == nil || !*c.Security.NoNewPrivileges {
 		t.Errorf("security opts: %+v", c.Security)
 	}
-	if c.IPCMode.Kind != policy.NamespaceShareable || c.CgroupnsMode.Kind != policy.NamespaceHost {
+	if c.IPCMode.Kind != policy.NamespaceShareable || c.CgroupnsMode.Kind != policy.NamespaceDefault {
 		t.Errorf("API 1.39 defaults: ipc %v cgroupns %v", c.IPCMode, c.CgroupnsMode)
 	}
 	if c.Resources.PidsLimit != nil {
@@ -235,7 +235,7 @@ func TestMapping(t *testing.T) {
 	if m := byField["HostConfig.Tmpfs[/ro]"]; !m.ReadOnly || m.Type != policy.MountTmpfs {
 		t.Errorf("tmpfs: %+v", m)
 	}
-	if m := byField["Volumes[/data]"]; m.Type != policy.MountVolume || m.VolumeDriver != "d" {
+	if m := byField["Config.Volumes[/data]"]; m.Type != policy.MountVolume || m.VolumeDriver != "d" {
 		t.Errorf("anonymous volume: %+v", m)
 	}
 	wantPorts := []policy.PortBinding{
@@ -255,7 +255,7 @@ func TestMapping(t *testing.T) {
 	for _, want := range []string{
 		"HostConfig.Binds[2]", "HostConfig.SecurityOpt[2]", "HostConfig.PidMode", "HostConfig.Links",
 		"HostConfig.PortBindings[1000-1001/tcp]", "HostConfig.PortBindings[81][0].HostIp",
-		"HostConfig.Mounts[3].Type", "Volumes[rel]", "NetworkingConfig.EndpointsConfig[mynet].DriverOpts[x.y]",
+		"HostConfig.Mounts[3].Type", "Config.Volumes[rel]", "NetworkingConfig.EndpointsConfig[mynet].DriverOpts[x.y]",
 	} {
 		if !slices.Contains(got, want) {
 			t.Errorf("missing Invalid %s in %v", want, got)

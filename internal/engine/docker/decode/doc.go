@@ -35,8 +35,8 @@
 // request is denied.
 //
 // The API version in the path selects the daemon's version-dependent
-// adjustments (for example the host cgroup namespace default before 1.41, or
-// the shareable IPC default before 1.40).
+// adjustments (for example the shareable IPC default before 1.40, options
+// dropped or rejected by API version, and the cluster-volume spec from 1.42).
 //
 // # Fields
 //

@@ -83,7 +83,7 @@ func Fields() []FieldRule {
 		{"create:HostConfig.Annotations", Mapped, false, "Container.Annotations (ignored by the daemon before API 1.43)"},
 		{"create:HostConfig.CapAdd", Mapped, false, "Container.CapAdd"},
 		{"create:HostConfig.CapDrop", Mapped, false, "Container.CapDrop"},
-		{"create:HostConfig.CgroupnsMode", Mapped, false, "Container.CgroupnsMode (host before API 1.41 when empty)"},
+		{"create:HostConfig.CgroupnsMode", Mapped, false, "Container.CgroupnsMode (empty is the daemon default, host on cgroup v1 hosts)"},
 		{"create:HostConfig.Dns", Neutral, false, "resolver configuration inside the container"},
 		{"create:HostConfig.DnsOptions", Neutral, false, "resolver configuration inside the container"},
 		{"create:HostConfig.DnsSearch", Neutral, false, "resolver configuration inside the container"},
