@@ -331,7 +331,7 @@ func (c *Client) StartContainer(ctx context.Context, id string, opts ...CallOpti
 				inspectErr = err
 				return verdict{allowed: true}
 			}
-			spec = info.Spec
+			spec = startView(info.Spec)
 			return fromDecision(ev.Container(&spec))
 		},
 		func(ctx context.Context) error {
@@ -340,6 +340,27 @@ func (c *Client) StartContainer(ctx context.Context, id string, opts ...CallOpti
 			}
 			return c.eng.StartContainer(ctx, id)
 		})
+}
+
+// startView prepares the daemon's view of a container for the start re-check.
+// At create, the daemon fills in values the request left unset, and inspect
+// cannot tell them from values that were asked for: the default masked and
+// read-only paths (a non-empty list) and, on cgroup v1 hosts, the host cgroup
+// namespace. Those are reset to "unset" here. What the re-check still judges
+// exactly: privileged mode, capabilities, security options, every mount (with
+// host paths resolved again), the other namespaces, devices, sysctls, ports,
+// resources, and an explicitly empty masked-path list (unmask everything).
+func startView(s policy.Container) policy.Container {
+	if len(s.MaskedPaths) > 0 {
+		s.MaskedPaths = nil
+	}
+	if len(s.ReadonlyPaths) > 0 {
+		s.ReadonlyPaths = nil
+	}
+	if s.CgroupnsMode.Kind == policy.NamespaceHost {
+		s.CgroupnsMode = policy.NamespaceMode{}
+	}
+	return s
 }
 
 // signals are the signals KillContainer and StopOptions accept, by name
