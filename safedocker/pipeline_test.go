@@ -351,10 +351,16 @@ func TestArgumentValidation(t *testing.T) {
 		"kill bad signal":    tc.KillContainer(ctx, "abc", "SIGSYS"),
 		"kill bad id":        tc.KillContainer(ctx, "../x", "TERM"),
 		"logs follow no dur": func() error { _, err := tc.ContainerLogs(ctx, "abc", LogsOptions{Follow: true}); return err }(),
-		"logs both only":     func() error { _, err := tc.ContainerLogs(ctx, "abc", LogsOptions{StdoutOnly: true, StderrOnly: true}); return err }(),
-		"list bad filter":    func() error { _, err := tc.ListContainers(ctx, ListOptions{Filters: map[string][]string{"before": {"x"}}}); return err }(),
-		"wait bad cond":      func() error { _, err := tc.WaitContainer(ctx, "abc", "forever"); return err }(),
-		"stop long timeout":  func() error { d := time.Hour; return tc.StopContainer(ctx, "abc", StopOptions{Timeout: &d}) }(),
+		"logs both only": func() error {
+			_, err := tc.ContainerLogs(ctx, "abc", LogsOptions{StdoutOnly: true, StderrOnly: true})
+			return err
+		}(),
+		"list bad filter": func() error {
+			_, err := tc.ListContainers(ctx, ListOptions{Filters: map[string][]string{"before": {"x"}}})
+			return err
+		}(),
+		"wait bad cond":     func() error { _, err := tc.WaitContainer(ctx, "abc", "forever"); return err }(),
+		"stop long timeout": func() error { d := time.Hour; return tc.StopContainer(ctx, "abc", StopOptions{Timeout: &d}) }(),
 	}
 	for name, err := range cases {
 		if !errors.Is(err, ErrInvalidInput) {
