@@ -31,7 +31,8 @@ func TestSensitivePathsDenied(t *testing.T) {
 		// Credentials anywhere.
 		"/home/alice/.ssh", "/data/x/.aws/credentials", "/srv/.kube/config", "/home/a/.docker/config.json",
 		"/home/a/.gnupg", "/home/a/.azure", "/home/a/.config/gcloud", "/home/a/.netrc", "/home/a/.npmrc",
-		"/home/a/.ssh/id_ed25519", "/data/id_rsa", "/home/a/.SSH", "/srv/app/.git-credentials",
+		"/home/a/.ssh/id_ed25519", "/data/id_rsa", "/home/a/.SSH", "/srv/app/.git-credentials", "/tmp/.X11-unix",
+		"/home/a/.config", "/home/a/.local/share", "/home/a/.config/gh",
 		// Home directories.
 		"/home", "/home/alice", "/Users/bob",
 	}

@@ -194,6 +194,7 @@ var credentialNames = [...]string{
 	".ssh", ".aws", ".kube", ".docker", ".gnupg", ".azure", ".minikube",
 	".colima", ".rd", ".lima", ".orbstack", ".password-store", "com.docker.docker",
 	".netrc", ".npmrc", ".pypirc", ".git-credentials",
+	".X11-unix", // X server sockets: input injection into host desktop sessions
 }
 
 // credentialPairs are two-component sequences that hold credentials.
