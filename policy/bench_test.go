@@ -95,3 +95,20 @@ func BenchmarkEvaluateWorstCase(b *testing.B) {
 		e.Container(c)
 	}
 }
+
+// BenchmarkEvaluateTypicalChecksOnly is the typical request without a command
+// validator: the evaluator and the checks alone.
+func BenchmarkEvaluateTypicalChecksOnly(b *testing.B) {
+	e, err := NewEvaluator(Config{Exceptions: Exceptions{BindRoots: []BindRoot{{Path: "/srv/app"}}}}, DefaultChecks()...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := typicalContainer()
+	if d := e.Container(c); !d.Allowed {
+		b.Fatalf("typical request denied: %v", d.Findings)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Container(c)
+	}
+}
