@@ -25,8 +25,8 @@ Denied values (after CleanHostPath; table compare is case-insensitive):
     .local/share/containers, .local/share/keyrings, engine homes (.colima, .rd,
     .lima, .orbstack, com.docker.docker), .password-store, files .netrc, .npmrc,
     .pypirc, .git-credentials, id_*, the X server socket directory .X11-unix;
-    and .config, .local or .local/share as
-    the last component (they hold such directories);
+    and .config, .local or .local/share as the last component (they hold such
+    directories);
   - a Windows named pipe or Windows path (reported with its canonical form).
 
 Exact naming: a match is excused only when the deepest allowed bind root that
