@@ -90,7 +90,7 @@ func TestJudgeRequestLegacyFindingsMarked(t *testing.T) {
 	if err != nil || v.Allowed {
 		t.Fatalf("legacy top-level Privileged: %+v, %v", v, err)
 	}
-	if len(v.Findings) != 1 || v.Findings[0].Field != "Privileged" || !strings.Contains(v.Findings[0].Reason, "before v27") {
+	if len(v.Findings) != 1 || v.Findings[0].Check != "privileged" || !strings.Contains(v.Findings[0].Reason, "before v27") {
 		t.Errorf("legacy finding = %+v", v.Findings)
 	}
 	// API 1.46 is only served by daemons that ignore top-level fields.
