@@ -13,7 +13,7 @@ import (
 
 // Executor runs commands in running containers (CapExec).
 type Executor interface {
-	Exec(ctx context.Context, container string, opts ExecOptions) (ExecResult, error)
+	Exec(ctx context.Context, container string, opts ExecOptions, callOpts ...CallOption) (ExecResult, error)
 }
 
 var _ Executor = (*Client)(nil)
@@ -75,11 +75,13 @@ type ExecResult struct {
 // Output beyond the bound is read and discarded until the command ends, so the
 // exit code is still returned; the write deadline (Deadlines.Write) or ctx
 // bounds the whole exec, and when it ends first the partial output is
-// returned with an error matching ErrTimeout (or ErrCanceled). Safety class:
-// write. Capability: CapExec.
-func (c *Client) Exec(ctx context.Context, container string, opts ExecOptions) (ExecResult, error) {
+// returned with an error matching ErrTimeout (or ErrCanceled). callOpts may
+// tighten the policy for this call (see Tighten), never loosen it. Safety
+// class: write. Capability: CapExec.
+func (c *Client) Exec(ctx context.Context, container string, opts ExecOptions, callOpts ...CallOption) (ExecResult, error) {
 	var out ExecResult
 	var limit int64
+	var ev *policy.Evaluator
 	model := &policy.Exec{
 		Container:  container,
 		Cmd:        slices.Clone(opts.Cmd),
@@ -92,6 +94,9 @@ func (c *Client) Exec(ctx context.Context, container string, opts ExecOptions) (
 	}
 	validate := func() error {
 		var err error
+		if ev, err = c.callEvaluator(callOpts); err != nil {
+			return err
+		}
 		if limit, err = resolveByteLimit("MaxOutputBytes", opts.MaxOutputBytes, c.bounds.ExecOutput); err != nil {
 			return err
 		}
@@ -112,12 +117,7 @@ func (c *Client) Exec(ctx context.Context, container string, opts ExecOptions) (
 		}
 		return checkExecEnv(keys, opts.Env)
 	}
-	judge := func() verdict {
-		if c.policy == nil {
-			return c.opsVerdict([]policy.Finding{noPolicyFinding})
-		}
-		return opsDecisionVerdict(c.policy.Exec(model))
-	}
+	judge := func() verdict { return opsDecisionVerdict(ev.Exec(model)) }
 	err := c.run(ctx, operation{name: "exec", cap: CapExec, target: container}, validate, judge,
 		func(ctx context.Context) error {
 			env := make([]string, 0, len(model.Env))

@@ -36,7 +36,7 @@ type ImageReader interface {
 
 // ImagePuller pulls images (CapImagePull).
 type ImagePuller interface {
-	PullImage(ctx context.Context, image string, opts PullOptions) (PullResult, error)
+	PullImage(ctx context.Context, image string, opts PullOptions, callOpts ...CallOption) (PullResult, error)
 }
 
 // ImageRemover removes images (CapImageRemove).
@@ -268,12 +268,18 @@ func (c *Client) InspectImage(ctx context.Context, image string) (ImageDetails, 
 // Errors never carry the credential: when one was used, the daemon's message
 // is redacted and the returned error does not unwrap to the daemon's error
 // (it still matches the sentinel). A failing provider yields a
-// *CredentialError.
-func (c *Client) PullImage(ctx context.Context, image string, opts PullOptions) (PullResult, error) {
+// *CredentialError. callOpts may tighten the policy for this call, for example
+// Tighten(policy.RequireDigestPinning()).
+func (c *Client) PullImage(ctx context.Context, image string, opts PullOptions, callOpts ...CallOption) (PullResult, error) {
 	var out PullResult
 	var p pullRef
+	var requireDigest bool
 	validate := func() error {
-		var err error
+		ev, err := c.callEvaluator(callOpts)
+		if err != nil {
+			return err
+		}
+		requireDigest = ev.Settings().RequireDigest
 		if p, err = parsePullRef("image", image); err != nil {
 			return err
 		}
@@ -282,10 +288,7 @@ func (c *Client) PullImage(ctx context.Context, image string, opts PullOptions) 
 		}
 		return nil
 	}
-	judge := func() verdict {
-		requireDigest := c.policy != nil && c.policy.Settings().RequireDigest
-		return c.opsVerdict(c.ops.images.judge(p, requireDigest))
-	}
+	judge := func() verdict { return c.opsVerdict(c.ops.images.judge(p, requireDigest)) }
 	err := c.run(ctx, operation{name: "image.pull", cap: CapImagePull, target: image, long: true}, validate, judge,
 		func(ctx context.Context) error {
 			res, err := c.pull(ctx, p, opts)

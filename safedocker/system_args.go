@@ -179,11 +179,6 @@ func (c *Client) policyLevel() policy.Level {
 	return c.policy.Settings().Level
 }
 
-// noPolicyFinding is the finding of a request that needs the evaluator when the
-// client has none: it fails closed.
-var noPolicyFinding = policy.Finding{Check: "noPolicy", Field: "client",
-	Reason: "the client has no policy evaluator", Remediation: "build the client with New"}
-
 // readContext bounds a read made while judging a request (for example the
 // network inspect before a connect) by the read deadline.
 func (c *Client) readContext(ctx context.Context) (context.Context, context.CancelFunc) {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/safedocker/safedocker/policy"
 )
 
 // opCase is one operation of the exec, image, volume, network and system
@@ -166,6 +168,10 @@ func TestOpsDenialsNeverReachEngine(t *testing.T) {
 		}, ErrPolicyViolation},
 		{"pull registry not allowed", "policy", func(ctx context.Context, c *Client) error {
 			_, err := c.PullImage(ctx, "evil.example.com/x:1", PullOptions{})
+			return err
+		}, ErrPolicyViolation},
+		{"pull tightened to digests", "policy", func(ctx context.Context, c *Client) error {
+			_, err := c.PullImage(ctx, "registry.example.com/team/app:v1", PullOptions{}, Tighten(policy.RequireDigestPinning()))
 			return err
 		}, ErrPolicyViolation},
 		{"pull without tag", "validation", func(ctx context.Context, c *Client) error {

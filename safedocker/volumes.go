@@ -28,7 +28,7 @@ type VolumeReader interface {
 
 // VolumeCreator creates volumes (CapVolumeCreate).
 type VolumeCreator interface {
-	CreateVolume(ctx context.Context, name string, opts VolumeCreateOptions) (Volume, error)
+	CreateVolume(ctx context.Context, name string, opts VolumeCreateOptions, callOpts ...CallOption) (Volume, error)
 }
 
 // VolumeRemover removes volumes (CapVolumeRemove).
@@ -176,11 +176,17 @@ func (c *Client) InspectVolume(ctx context.Context, name string) (Volume, error)
 
 // CreateVolume creates a volume named name (a name is required: anonymous
 // volumes are not offered). The policy evaluator judges the driver and its
-// options. Safety class: write. Capability: CapVolumeCreate.
-func (c *Client) CreateVolume(ctx context.Context, name string, opts VolumeCreateOptions) (Volume, error) {
+// options; callOpts may tighten it for this call (see Tighten). Safety class:
+// write. Capability: CapVolumeCreate.
+func (c *Client) CreateVolume(ctx context.Context, name string, opts VolumeCreateOptions, callOpts ...CallOption) (Volume, error) {
 	var out Volume
+	var ev *policy.Evaluator
 	model := &policy.VolumeCreate{Name: name, Driver: opts.Driver, DriverOpts: maps.Clone(opts.DriverOpts), Labels: maps.Clone(opts.Labels)}
 	validate := func() error {
+		var err error
+		if ev, err = c.callEvaluator(callOpts); err != nil {
+			return err
+		}
 		if err := checkObjectName("name", name); err != nil {
 			return err
 		}
@@ -200,12 +206,7 @@ func (c *Client) CreateVolume(ctx context.Context, name string, opts VolumeCreat
 		}
 		return checkNewLabels("Labels", opts.Labels)
 	}
-	judge := func() verdict {
-		if c.policy == nil {
-			return c.opsVerdict([]policy.Finding{noPolicyFinding})
-		}
-		return opsDecisionVerdict(c.policy.Volume(model))
-	}
+	judge := func() verdict { return opsDecisionVerdict(ev.Volume(model)) }
 	err := c.run(ctx, operation{name: "volume.create", cap: CapVolumeCreate, target: name}, validate, judge,
 		func(ctx context.Context) error {
 			v, err := c.eng.VolumeCreate(ctx, engine.VolumeCreateRequest{
