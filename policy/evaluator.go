@@ -463,6 +463,8 @@ func compileExceptions(ex Exceptions) (*compiledExceptions, error) {
 			fail(configErr(f, b.Path, "a bind root must be an absolute path"))
 		case strings.ContainsAny(b.Path, "\x00\\"):
 			fail(configErr(f, b.Path, "a bind root must not contain NUL or backslash"))
+		case hasDotDot(b.Path):
+			fail(configErr(f, b.Path, "a bind root must not contain .. components; name the directory itself"))
 		case path.Clean(b.Path) == "/":
 			fail(configErr(f, b.Path, "the host root / cannot be a bind root"))
 		default:
@@ -651,4 +653,14 @@ func indexField(field string, i int) string {
 // keyField returns field[key], e.g. "HostConfig.Sysctls[net.ipv4.ip_forward]".
 func keyField(field, key string) string {
 	return field + "[" + key + "]"
+}
+
+// hasDotDot reports whether p has a ".." component.
+func hasDotDot(p string) bool {
+	for _, c := range strings.Split(p, "/") {
+		if c == ".." {
+			return true
+		}
+	}
+	return false
 }

@@ -30,6 +30,7 @@ func TestConfigValidation(t *testing.T) {
 		{"privileged with wrong ack", Config{Level: LevelPrivileged, Acknowledge: "yes"}, "Acknowledge"},
 		{"unknown level", Config{Level: 7}, "Level"},
 		{"relative bind root", Config{Exceptions: Exceptions{BindRoots: []BindRoot{{Path: "data"}}}}, "Exceptions.BindRoots[0].Path"},
+		{"dotdot bind root", Config{Exceptions: Exceptions{BindRoots: []BindRoot{{Path: "/srv/../etc"}}}}, "Exceptions.BindRoots[0].Path"},
 		{"root bind root", Config{Exceptions: Exceptions{BindRoots: []BindRoot{{Path: "/srv"}, {Path: "//"}}}}, "Exceptions.BindRoots[1].Path"},
 		{"ALL capability", Config{Exceptions: Exceptions{Capabilities: []string{"all"}}}, "Exceptions.Capabilities[0]"},
 		{"unknown capability", Config{Exceptions: Exceptions{Capabilities: []string{"SYS_ADMINS"}}}, "Exceptions.Capabilities[0]"},
