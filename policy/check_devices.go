@@ -11,7 +11,8 @@ import (
 // absolute paths (.., //, a trailing slash) or that name /dev itself are
 // denied even then, because the daemon follows symlinks and adds every device
 // under a directory. With a PathResolver the resolved path must be excepted
-// too. CgroupPermissions must be a combination of r, w and m.
+// too. PathInContainer must be empty or a clean path under /dev, and
+// CgroupPermissions a combination of r, w and m.
 // HostConfig.DeviceCgroupRules are always denied (with MKNOD, a rule opens raw
 // host disks without any Devices entry). HostConfig.DeviceRequests are denied
 // unless their driver is in Exceptions.DeviceRequests.
@@ -69,6 +70,9 @@ func devicesV1(c *Container, s *Settings, r *Report) {
 				r.Deny(field, p, "the device path resolves to "+resolved+", which is not excepted", "allow the resolved path with Exceptions.Devices, or name it directly")
 				continue
 			}
+		}
+		if pc := d.PathInContainer; pc != "" && (path.Clean(pc) != pc || !underDir(pc, "/dev") || pc == "/dev") {
+			r.Deny(field, pc, "the device must appear under /dev in the container, at a clean path", "use a PathInContainer under /dev, or leave it empty")
 		}
 		if !validCgroupPermissions(d.CgroupPermissions) {
 			r.Deny(field, d.CgroupPermissions, "device cgroup permissions must be a combination of r, w and m", "use rwm, rw or r")

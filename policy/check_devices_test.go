@@ -38,6 +38,8 @@ func TestDevicesV1(t *testing.T) {
 		{"relative", Container{Devices: []Device{dev("dev/fuse")}}, s, []string{"HostConfig.Devices[0]=dev/fuse"}},
 		{"symlink to a disk", Container{Devices: []Device{dev("/dev/serial/by-id/usb-1")}}, withPaths, []string{"HostConfig.Devices[0]=/dev/serial/by-id/usb-1"}},
 		{"resolves to itself", Container{Devices: []Device{dev("/dev/fuse")}}, withPaths, nil},
+		{"container path outside /dev", Container{Devices: []Device{{PathOnHost: "/dev/fuse", PathInContainer: "/proc/sys/kernel/core_pattern"}}}, s, []string{"HostConfig.Devices[0]=/proc/sys/kernel/core_pattern"}},
+		{"container path with dotdot", Container{Devices: []Device{{PathOnHost: "/dev/fuse", PathInContainer: "/dev/../etc/x"}}}, s, []string{"HostConfig.Devices[0]=/dev/../etc/x"}},
 		{"bad permissions", Container{Devices: []Device{{PathOnHost: "/dev/fuse", CgroupPermissions: "rwx"}}}, s, []string{"HostConfig.Devices[0]=rwx"}},
 		{"field from decoder", Container{Devices: []Device{{Field: "HostConfig.Devices[3]", PathOnHost: "/dev/mem"}}}, s, []string{"HostConfig.Devices[3]=/dev/mem"}},
 		{"cgroup rule", Container{DeviceCgroupRules: []string{"b *:* rwm"}}, s, []string{"HostConfig.DeviceCgroupRules[0]=b *:* rwm"}},
