@@ -80,6 +80,8 @@ func (w *legacyCreateRequest) hostConfig() (*container.HostConfig, bool) {
 	case hc == nil && inner != nil:
 		hc, top = inner, false
 	case hc != nil && inner != nil:
+		merged := *inner // the current reading keeps the inner HostConfig as sent
+		inner = &merged
 		if hc.Memory != 0 && inner.Memory == 0 {
 			inner.Memory = hc.Memory
 		}
@@ -182,7 +184,11 @@ func readJSON(op Operation, body []byte, out any) (int, error) {
 }
 
 func decodeCreate(req *Request, body []byte) error {
-	var w container.CreateRequest
+	// One decode serves both readings: the legacy wrapper has the same keys as
+	// the current CreateRequest (Config fields, HostConfig, NetworkingConfig)
+	// plus the top-level HostConfig fields and Cpuset, which a current daemon
+	// ignores. TestLegacyWrapperShape pins that no key changes meaning.
+	var w legacyCreateRequest
 	n, err := loadJSON(OpContainerCreate, body, &w)
 	if err != nil {
 		return err
@@ -190,23 +196,19 @@ func decodeCreate(req *Request, body []byte) error {
 	if w.Config == nil {
 		return &BodyError{Op: OpContainerCreate, Reason: "no container configuration (the daemon answers \"config cannot be empty\")"}
 	}
-	unknown, legacy := scanKeys(body[:n], schemas().create, true)
-	req.Container = mapCreate(req.Route, w.Config, w.HostConfig, w.NetworkingConfig, "HostConfig.", unknown)
-	if !legacy || !req.Version.atMost(1, 45) {
+	unknown := scanKeys(body[:n], schemas().create)
+	req.Container = mapCreate(req.Route, w.Config, w.InnerHostConfig, w.NetworkingConfig, "HostConfig.", unknown)
+	if w.HostConfig == nil && w.Cpuset == "" || !req.Version.atMost(1, 45) {
+		// No top-level HostConfig fields, or an API version only daemons
+		// v27 and later serve: they ignore such fields.
 		return nil
 	}
-	// A daemon before v27 reads the body through the legacy wrapper. If that
-	// fails to decode, such a daemon rejects the request: nothing to judge.
-	var lw legacyCreateRequest
-	if _, err := loadJSON(OpContainerCreate, body, &lw); err != nil || lw.Config == nil {
-		return nil
-	}
-	hc, top := lw.hostConfig()
+	hc, top := w.hostConfig()
 	prefix := "HostConfig."
 	if top {
 		prefix = ""
 	}
-	req.Legacy = mapCreate(req.Route, lw.Config, hc, lw.NetworkingConfig, prefix, unknown)
+	req.Legacy = mapCreate(req.Route, w.Config, hc, w.NetworkingConfig, prefix, unknown)
 	return nil
 }
 
@@ -219,7 +221,7 @@ func decodeExec(req *Request, body []byte) error {
 	if len(o.Cmd) == 0 {
 		return &BodyError{Op: OpContainerExec, Reason: "no exec command specified (the daemon rejects it)"}
 	}
-	unknown, _ := scanKeys(body[:n], schemas().exec, false)
+	unknown := scanKeys(body[:n], schemas().exec)
 	req.Exec = mapExec(req.Route, &o, unknown)
 	return nil
 }
@@ -230,7 +232,7 @@ func decodeVolume(req *Request, body []byte) error {
 	if err != nil {
 		return err
 	}
-	unknown, _ := scanKeys(body[:n], schemas().volume, false)
+	unknown := scanKeys(body[:n], schemas().volume)
 	req.Volume = mapVolume(req.Route, &o, unknown)
 	return nil
 }

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"net/netip"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/docker/docker/api/types/container"
 
 	"github.com/safedocker/safedocker/policy"
 )
@@ -341,5 +344,45 @@ func TestRecordedCLIRequests(t *testing.T) {
 	}
 	if n < 25 {
 		t.Errorf("decoded only %d recorded requests", n)
+	}
+}
+
+// TestLegacyWrapperShape pins what lets one decode serve both readings: every
+// key of the current CreateRequest selects the same field in the legacy
+// wrapper, the wrapper adds only the HostConfig fields and Cpuset, and no two
+// of its keys fold to the same name (so case-insensitive matching cannot move
+// a key between Config and the top-level HostConfig).
+func TestLegacyWrapperShape(t *testing.T) {
+	names := func(tp reflect.Type) map[string]string {
+		out := map[string]string{}
+		for _, f := range structFields(tp) {
+			out[f.name] = f.embedded + "/" + f.typ.String()
+		}
+		return out
+	}
+	modern := names(reflect.TypeFor[container.CreateRequest]())
+	legacy := names(reflect.TypeFor[legacyCreateRequest]())
+	hostFields := names(reflect.TypeFor[container.HostConfig]())
+	for name, typ := range modern {
+		lt, ok := legacy[name]
+		if !ok || strings.SplitN(lt, "/", 2)[1] != strings.SplitN(typ, "/", 2)[1] {
+			t.Errorf("key %s: current %s, legacy %s", name, typ, lt)
+		}
+	}
+	for name := range hostFields {
+		if _, ok := legacy[name]; !ok {
+			t.Errorf("HostConfig key %s is not promoted to the top level of the legacy wrapper (name collision?)", name)
+		}
+	}
+	if len(legacy) != len(modern)+len(hostFields)+1 {
+		t.Errorf("legacy wrapper has %d keys; want %d", len(legacy), len(modern)+len(hostFields)+1)
+	}
+	folded := map[string]string{}
+	for name := range legacy {
+		k := strings.ToUpper(strings.ToLower(name))
+		if other, ok := folded[k]; ok {
+			t.Errorf("keys %s and %s fold together", name, other)
+		}
+		folded[k] = name
 	}
 }

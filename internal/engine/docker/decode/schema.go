@@ -34,10 +34,6 @@ type node struct {
 type jsonField struct {
 	name string
 	node *node
-	// embedded names the anonymous struct field through which the key is
-	// promoted ("" for a direct field); used to tell the legacy top-level
-	// HostConfig keys apart.
-	embedded string
 }
 
 // lookup finds the field a key selects, as encoding/json does: an exact match
@@ -93,7 +89,7 @@ func buildNode(t reflect.Type, memo map[reflect.Type]*node) *node {
 		n := &node{kind: kindStruct, exact: map[string]*jsonField{}}
 		memo[t] = n
 		for _, f := range structFields(t) {
-			jf := &jsonField{name: f.name, node: buildNode(f.typ, memo), embedded: f.embedded}
+			jf := &jsonField{name: f.name, node: buildNode(f.typ, memo)}
 			n.list = append(n.list, jf)
 			n.exact[f.name] = jf
 		}
@@ -212,18 +208,14 @@ type keyScan struct {
 	data    []byte
 	pos     int
 	unknown []unknownKey
-	// legacy is set when a top-level key selects a field promoted from the
-	// embedded HostConfig of the legacy wrapper (or its Cpuset).
-	legacy bool
-	segs   []string
+	segs    []string
 }
 
-// scanKeys reports the unknown keys of data, judged against n. top is true for
-// the create wrapper, whose promoted HostConfig keys set legacy.
-func scanKeys(data []byte, n *node, top bool) (unknown []unknownKey, legacy bool) {
+// scanKeys reports the keys of data that select no field of n.
+func scanKeys(data []byte, n *node) []unknownKey {
 	s := keyScan{data: data}
-	s.value(n, top)
-	return s.unknown, s.legacy
+	s.value(n)
+	return s.unknown
 }
 
 func (s *keyScan) ws() {
@@ -237,14 +229,14 @@ func (s *keyScan) ws() {
 	}
 }
 
-func (s *keyScan) value(n *node, top bool) {
+func (s *keyScan) value(n *node) {
 	s.ws()
 	if s.pos >= len(s.data) {
 		return
 	}
 	switch s.data[s.pos] {
 	case '{':
-		s.object(n, top)
+		s.object(n)
 	case '[':
 		s.array(n)
 	case '"':
@@ -281,7 +273,7 @@ func (s *keyScan) str() ([]byte, bool) {
 	return s.data[start:min(s.pos, len(s.data))], esc
 }
 
-func (s *keyScan) object(n *node, top bool) {
+func (s *keyScan) object(n *node) {
 	s.pos++ // {
 	for {
 		s.ws()
@@ -318,24 +310,21 @@ func (s *keyScan) object(n *node, top bool) {
 			if f == nil {
 				s.ws()
 				vs := s.pos
-				s.value(opaque, false)
+				s.value(opaque)
 				if !zeroJSON(s.data[vs:s.pos]) {
 					s.unknown = append(s.unknown, unknownKey{path: joinPath(s.segs), key: string(key), value: s.data[vs:s.pos]})
 				}
 				continue
 			}
-			if top && f.embedded == "HostConfig" || top && f.name == "Cpuset" {
-				s.legacy = true
-			}
 			s.segs = append(s.segs, f.name)
-			s.value(f.node, false)
+			s.value(f.node)
 			s.segs = s.segs[:len(s.segs)-1]
 		case kindMap:
 			s.segs = append(s.segs, "{}")
-			s.value(n.elem, false)
+			s.value(n.elem)
 			s.segs = s.segs[:len(s.segs)-1]
 		default:
-			s.value(opaque, false)
+			s.value(opaque)
 		}
 	}
 }
@@ -361,7 +350,7 @@ func (s *keyScan) array(n *node) {
 		}
 		start := s.pos
 		s.segs = append(s.segs, "[]")
-		s.value(elem, false)
+		s.value(elem)
 		s.segs = s.segs[:len(s.segs)-1]
 		if s.pos == start {
 			s.pos = len(s.data) // no progress: not valid JSON; stop
