@@ -10,7 +10,8 @@ import (
 // PathOnHost is named exactly in Exceptions.Devices; paths that are not clean
 // absolute paths (.., //, a trailing slash) or that name /dev itself are
 // denied even then, because the daemon follows symlinks and adds every device
-// under a directory. With a PathResolver the resolved path must be excepted
+// under a directory, and so are paths outside /dev and the /dev entries that
+// link into /proc (/dev/fd/N, /dev/stdin, /dev/core...). With a PathResolver the resolved path must be excepted
 // too. PathInContainer must be empty or a clean path under /dev, and
 // CgroupPermissions a combination of r, w and m.
 // HostConfig.DeviceCgroupRules are always denied (with MKNOD, a rule opens raw
@@ -53,6 +54,12 @@ func devicesV1(c *Container, s *Settings, r *Report) {
 			continue
 		case p == "/dev" || p == "/":
 			r.Deny(field, p, "the path is a directory; the daemon would add every device beneath it", deviceRemedy)
+			continue
+		case !underDir(p, "/dev"):
+			r.Deny(field, p, "host devices must be under /dev", deviceRemedy)
+			continue
+		case procLinkDevice(p):
+			r.Deny(field, p, "the path is a symlink into /proc; the daemon would resolve it in its own process", deviceRemedy)
 			continue
 		}
 		ex := s.exceptions()
@@ -115,4 +122,15 @@ func validCgroupPermissions(p string) bool {
 		seen[k] = true
 	}
 	return true
+}
+
+// procLinkDevice reports whether p is one of the /dev entries that are
+// symlinks into /proc (/dev/fd, /dev/stdin, /dev/stdout, /dev/stderr,
+// /dev/core), which the daemon would resolve in its own process.
+func procLinkDevice(p string) bool {
+	switch p {
+	case "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/core":
+		return true
+	}
+	return underDir(p, "/dev/fd")
 }

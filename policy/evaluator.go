@@ -500,8 +500,8 @@ func compileExceptions(ex Exceptions) (*compiledExceptions, error) {
 	}
 	for i, d := range ex.Devices {
 		f := "Exceptions.Devices[" + strconv.Itoa(i) + "]"
-		if !path.IsAbs(d) || path.Clean(d) != d || strings.ContainsAny(d, "\x00\\") || d == "/" || d == "/dev" {
-			fail(configErr(f, d, "a device must be a clean absolute path of a device node"))
+		if !path.IsAbs(d) || path.Clean(d) != d || strings.ContainsAny(d, "\x00\\") || d == "/dev" || !underDir(d, "/dev") || procLinkDevice(d) {
+			fail(configErr(f, d, "a device must be a clean absolute path of a device node under /dev"))
 			continue
 		}
 		set(&c.devices, d)

@@ -36,6 +36,8 @@ func TestConfigValidation(t *testing.T) {
 		{"unknown capability", Config{Exceptions: Exceptions{Capabilities: []string{"SYS_ADMINS"}}}, "Exceptions.Capabilities[0]"},
 		{"bad sysctl", Config{Exceptions: Exceptions{Sysctls: []string{"a b"}}}, "Exceptions.Sysctls[0]"},
 		{"unclean device", Config{Exceptions: Exceptions{Devices: []string{"/dev/../dev/sda"}}}, "Exceptions.Devices[0]"},
+		{"device outside /dev", Config{Exceptions: Exceptions{Devices: []string{"/proc/kcore"}}}, "Exceptions.Devices[0]"},
+		{"device /dev/fd", Config{Exceptions: Exceptions{Devices: []string{"/dev/fd/3"}}}, "Exceptions.Devices[0]"},
 		{"bare star annotation", Config{Exceptions: Exceptions{Annotations: []string{"*"}}}, "Exceptions.Annotations[0]"},
 		{"unconfined apparmor", Config{Exceptions: Exceptions{AppArmorProfiles: []string{"unconfined"}}}, "Exceptions.AppArmorProfiles[0]"},
 		{"bad runtime", Config{Exceptions: Exceptions{Runtimes: []string{"/usr/bin/runc"}}}, "Exceptions.Runtimes[0]"},
