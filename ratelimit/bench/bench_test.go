@@ -177,12 +177,18 @@ func BenchmarkBytesPerKey(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			l := mustLimit(b, perSecond, time.Second, perSecond)
+			// A bucket that stays live for an hour: every key stays tracked
+			// (expired buckets would be dropped and flatter the figure).
+			l := mustLimit(b, 1, time.Hour, perSecond)
 			ctx := context.Background()
 			return func(key string) bool {
-				r, err := s.Take(ctx, ratelimit.Query{Key: key, Limit: l, Cost: 1})
-				return err == nil && r.Allowed
-			}, func() { runtime.KeepAlive(s) }
+					r, err := s.Take(ctx, ratelimit.Query{Key: key, Limit: l, Cost: 1})
+					return err == nil && r.Allowed
+				}, func() {
+					if n := s.Stats().Keys; n != fillKeys {
+						b.Fatalf("ours tracks %d keys, want %d", n, fillKeys)
+					}
+				}
 		},
 		"xtime-syncmap": func(b *testing.B) (decider, func()) { d := xtime(b); return d, func() { runtime.KeepAlive(d) } },
 		"sethvargo": func(b *testing.B) (decider, func()) {

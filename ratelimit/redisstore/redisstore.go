@@ -12,7 +12,9 @@
 // intervals are rounded up to a whole microsecond. Each written key expires
 // (PEXPIRE, at least 1 ms) when its bucket is full again, which is exactly
 // when deleting it loses nothing, so Redis memory bounds itself and no
-// sweeper is needed. Keep the instance's maxmemory-policy at noeviction or a
+// sweeper is needed. A [ratelimit.Query] with an explicit time (tests,
+// replays) is decided at that time instead of the server's, and its keys
+// live one minute longer, since that clock need not keep pace with Redis. Keep the instance's maxmemory-policy at noeviction or a
 // volatile-* policy you have sized for: an evicted live key hands its client
 // a fresh burst.
 //
@@ -124,6 +126,9 @@ func New(c Scripter, opts ...Option) (*Store, error) {
 // script decides or refunds a client bucket (KEYS[1]) and, when ARGV[6] is
 // not 0, the global bucket (KEYS[2]).
 //
+// With an explicit time, keys live a minute longer than the bucket needs,
+// because that clock and the server's need not run at the same pace.
+//
 // ARGV: mode ("t" take, "r" refund), cost, now in µs (-1: server TIME),
 // client interval µs, client burst, global interval µs (0: none), global
 // burst. Reply for "t": {status, now, client TAT, global TAT} with status 0
@@ -131,9 +136,11 @@ func New(c Scripter, opts ...Option) (*Store, error) {
 // TATs are as read, 0 for an absent key. Reply for "r": {0, now, 0, 0}.
 const script = `
 local now = tonumber(ARGV[3])
+local slack = 60000
 if now < 0 then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  slack = 0
 end
 local cost = tonumber(ARGV[2])
 local ci, cb = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -146,7 +153,7 @@ local function put(key, tat)
   if tat <= now then
     redis.call('DEL', key)
   else
-    redis.call('SET', key, string.format('%d', tat), 'PX', math.ceil((tat - now) / 1000))
+    redis.call('SET', key, string.format('%d', tat), 'PX', math.ceil((tat - now) / 1000) + slack)
   end
 end
 if ARGV[1] == 'r' then

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"errors"
 	"log/slog"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -219,6 +221,55 @@ func TestOutageFailOpen(t *testing.T) {
 	for range 3 {
 		if r, err := lim.Allow(context.Background(), "alice"); err != nil || !r.Allowed {
 			t.Fatalf("fail-open during an outage: %+v, %v; want admitted", r, err)
+		}
+	}
+}
+
+// TestHammer: many goroutines and keys against one Redis, explicit times:
+// the global limit is never exceeded beyond its burst plus its refill.
+func TestHammer(t *testing.T) {
+	c := redis.NewClient(&redis.Options{Addr: redistest.Addr(t), PoolSize: 32})
+	t.Cleanup(func() { _ = c.Close() })
+	s := newStore(t, c)
+	g, _ := ratelimit.NewLimit(1000, time.Second, 50) // one unit per ms
+	l, _ := ratelimit.NewLimit(100, time.Second, 3)
+	lim, err := ratelimit.New(s, l, ratelimit.WithGlobal(g))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers, ops, keys = 16, 150, 200
+	step := 20 * time.Microsecond
+	t0 := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
+	var mu sync.Mutex
+	admitted := 0
+	perKey := map[string]int{}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range ops {
+				key := "client-" + strconv.Itoa((w*37+i*11)%keys)
+				r, err := lim.AllowN(context.Background(), t0.Add(time.Duration(i)*step), key, 1)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if r.Allowed {
+					mu.Lock()
+					admitted++
+					perKey[key]++
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	span := time.Duration(ops-1) * step
+	if bound := g.Burst() + int(span/g.Interval()); admitted > bound || admitted < g.Burst() {
+		t.Fatalf("admitted %d, want between the burst %d and the bound %d", admitted, g.Burst(), bound)
+	}
+	for k, n := range perKey {
+		if n > l.Burst()+int(span/l.Interval()) {
+			t.Fatalf("%s admitted %d", k, n)
 		}
 	}
 }
