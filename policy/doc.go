@@ -89,6 +89,13 @@
 //   - A root user with a writable host bind, and binds planted through another
 //     writable bind, are judged by the mount checks.
 //
+// # Allowed on purpose at Baseline
+//
+// Not escapes on their own, so not denied at Baseline: supplementary groups
+// (GroupAdd), resource settings and OOM tuning, published ports on any
+// address, a custom parent cgroup (denied at Restricted), IpcMode shareable,
+// exec as root (denied at Restricted), labels, DNS and extra hosts.
+//
 // # What cannot be checked
 //
 // The checker sees the request, not the image or the host: the image's
