@@ -75,7 +75,9 @@ type ExecResult struct {
 // Output beyond the bound is read and discarded until the command ends, so the
 // exit code is still returned; the write deadline (Deadlines.Write) or ctx
 // bounds the whole exec, and when it ends first the partial output is
-// returned with an error matching ErrTimeout (or ErrCanceled). callOpts may
+// returned with an error matching ErrTimeout (or ErrCanceled); the process
+// itself keeps running in the container, as the Engine API offers no way to
+// kill an exec (stop the container to end it). callOpts may
 // tighten the policy for this call (see Tighten), never loosen it. Safety
 // class: write. Capability: CapExec.
 func (c *Client) Exec(ctx context.Context, container string, opts ExecOptions, callOpts ...CallOption) (ExecResult, error) {
