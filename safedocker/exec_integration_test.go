@@ -151,4 +151,3 @@ func TestLogsBoundLive(t *testing.T) {
 		t.Fatalf("logs: %d bytes (bound %d), truncated %v", got, bound, logs.Truncated)
 	}
 }
-
