@@ -597,3 +597,28 @@ func TestValidatorConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestParseErrorsHideScriptText(t *testing.T) {
+	v := mustValidator(t)
+	for _, script := range []string{
+		"cat <<hunter2\nx",
+		"[[ a hunter2 b ]]",
+		"echo ${x!hunter2}",
+		"if true; then echo; hunter2",
+		"echo 'hunter2",
+	} {
+		err := v.ValidateArgv([]string{"bash", "-c", script})
+		var ce *CommandError
+		if !errors.As(err, &ce) || ce.Rule != RuleScriptParse {
+			t.Errorf("%q: %v, want a parse error", script, err)
+			continue
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%q: error leaks script text: %v", script, err)
+		}
+	}
+	err := v.ValidateArgv([]string{"bash", "-c", "if true; echo; fi"})
+	if err == nil || !strings.Contains(err.Error(), "`fi`") {
+		t.Errorf("keywords should stay in parse errors: %v", err)
+	}
+}

@@ -77,10 +77,50 @@ func (c *checker) parseAndWalk(text string, d int, sc *scriptCtx, idx int) (arit
 	return c.arith, err
 }
 
-// parseMessage shortens a parser error; it names a position and a token,
-// never a whole script.
+// parseMessage shortens a parser error and blanks every quoted token in it
+// that is not a shell keyword or operator, so no script text (which may hold a
+// secret) reaches the error.
 func parseMessage(err error) string {
-	return truncate(err.Error(), 96)
+	msg := err.Error()
+	var b strings.Builder
+	for {
+		i := strings.IndexAny(msg, "`\"")
+		if i < 0 {
+			b.WriteString(msg)
+			break
+		}
+		j := strings.IndexByte(msg[i+1:], msg[i])
+		if j < 0 {
+			b.WriteString(msg)
+			break
+		}
+		tok := msg[i+1 : i+1+j]
+		b.WriteString(msg[:i+1])
+		if isShellToken(tok) {
+			b.WriteString(tok)
+		} else {
+			b.WriteString("…")
+		}
+		b.WriteByte(msg[i])
+		msg = msg[i+2+j:]
+	}
+	return truncate(b.String(), 96)
+}
+
+// isShellToken reports keywords and operators, which parse errors quote.
+func isShellToken(tok string) bool {
+	switch tok {
+	case "if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while", "until",
+		"case", "esac", "function", "select", "coproc", "time", "{", "}", "[[", "]]", "!",
+		"if <cond>", "while <cond>", "until <cond>", "for foo", "select foo", "case x", "foo()":
+		return true
+	}
+	for i := 0; i < len(tok); i++ {
+		if isAlnum(tok[i]) || tok[i] >= 0x80 {
+			return false
+		}
+	}
+	return len(tok) <= 3
 }
 
 // walk checks every command in f.
