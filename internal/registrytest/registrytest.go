@@ -59,6 +59,10 @@ type Options struct {
 	// IdentityToken, when set, is accepted as an OAuth refresh token by the token
 	// endpoint (AuthBearer only).
 	IdentityToken string
+	// EchoCredentials makes authentication failures echo the credential received
+	// in the error message, as a hostile or careless registry might; the daemon
+	// passes that message on. Tests use it to prove that callers redact.
+	EchoCredentials bool
 }
 
 // Received is one credential the stand-in received, valid or not.
@@ -252,6 +256,11 @@ func (r *Registry) authorized(w http.ResponseWriter, req *http.Request) bool {
 			}
 		}
 		w.Header().Set("WWW-Authenticate", `Basic realm="registrytest"`)
+		if ok && r.opts.EchoCredentials {
+			writeError(w, http.StatusUnauthorized, "UNAUTHORIZED",
+				fmt.Sprintf("bad credentials user=%s password=%s header=%s", user, pass, req.Header.Get("Authorization")))
+			return false
+		}
 	case AuthBearer:
 		if req.Header.Get("Authorization") == "Bearer "+r.token {
 			return true
@@ -290,7 +299,15 @@ func (r *Registry) serveToken(w http.ResponseWriter, req *http.Request) {
 		}
 	}
 	if !valid {
-		writeError(w, http.StatusUnauthorized, "UNAUTHORIZED", "bad credentials")
+		msg := "bad credentials"
+		if r.opts.EchoCredentials {
+			var got []string
+			for _, rc := range r.Received() {
+				got = append(got, rc.Secret)
+			}
+			msg = fmt.Sprintf("bad credentials %q header=%s", got, req.Header.Get("Authorization"))
+		}
+		writeError(w, http.StatusUnauthorized, "UNAUTHORIZED", msg)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -122,3 +122,11 @@ func TestBearerFlow(t *testing.T) {
 		t.Fatalf("received %+v", rec)
 	}
 }
+
+func TestEchoCredentials(t *testing.T) {
+	r := New(t, Options{Mode: AuthBasic, Username: "u", Password: "p", EchoCredentials: true})
+	_, body := get(t, "GET", r.URL()+"/v2/", map[string]string{"Authorization": "Basic " + BasicHeaderValue("u", "leaked-pw")})
+	if !strings.Contains(string(body), "leaked-pw") {
+		t.Fatalf("body %s does not echo the password", body)
+	}
+}
