@@ -106,7 +106,7 @@ func localDriver(name string) bool { return name == "" || name == "local" }
 
 // volumeDriverAllowed reports whether the volume driver name may be used.
 func volumeDriverAllowed(name string, s *Settings) bool {
-	return localDriver(name) || slices.Contains(s.Exceptions.VolumeDrivers, name)
+	return localDriver(name) || s.exceptions().volumeDrivers[name]
 }
 
 // localDriverOptions judges the options of a local-driver volume. It returns ""

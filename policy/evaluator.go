@@ -434,6 +434,7 @@ type compiledExceptions struct {
 	apparmor           map[string]bool
 	deviceDrivers      map[string]bool
 	anyDeviceDriver    bool
+	volumeDrivers      map[string]bool
 }
 
 // exceptions returns the compiled exceptions, compiling them (best effort,
@@ -546,7 +547,30 @@ func compileExceptions(ex Exceptions) (*compiledExceptions, error) {
 			fail(configErr(f, d, "not a device driver name"))
 		}
 	}
+	for i, d := range ex.VolumeDrivers {
+		if localDriver(d) || !validPluginName(d) {
+			fail(configErr("Exceptions.VolumeDrivers["+strconv.Itoa(i)+"]", d, "not a volume driver plugin name (the local driver needs no exception)"))
+			continue
+		}
+		set(&c.volumeDrivers, d)
+	}
 	return c, first
+}
+
+// validPluginName reports whether s looks like a plugin reference such as
+// "convoy", "rexray/ebs" or "vieux/sshfs:latest": components of Docker's object
+// name grammar separated by "/", with an optional ":tag" at the end.
+func validPluginName(s string) bool {
+	name, tag, hasTag := strings.Cut(s, ":")
+	if hasTag && !validObjectName(tag) {
+		return false
+	}
+	for _, c := range strings.Split(name, "/") {
+		if !validObjectName(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // narrower reports (as an ErrWouldLoosen error) the first entry of n that old
@@ -585,6 +609,9 @@ func narrower(n, old *compiledExceptions) error {
 		return err
 	}
 	if err := subset("Exceptions.AppArmorProfiles", n.apparmor, old.apparmor); err != nil {
+		return err
+	}
+	if err := subset("Exceptions.VolumeDrivers", n.volumeDrivers, old.volumeDrivers); err != nil {
 		return err
 	}
 	for k := range n.annotations {
@@ -642,6 +669,7 @@ func copyExceptions(ex Exceptions) Exceptions {
 		Annotations:      slices.Clone(ex.Annotations),
 		AppArmorProfiles: slices.Clone(ex.AppArmorProfiles),
 		DeviceRequests:   slices.Clone(ex.DeviceRequests),
+		VolumeDrivers:    slices.Clone(ex.VolumeDrivers),
 	}
 }
 

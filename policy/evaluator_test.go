@@ -200,6 +200,7 @@ func TestTighten(t *testing.T) {
 		"new runtime":        NarrowExceptions(Exceptions{Runtimes: []string{"kata"}}),
 		"new device driver":  NarrowExceptions(Exceptions{DeviceRequests: []string{"*"}}),
 		"new sysctl":         NarrowExceptions(Exceptions{Sysctls: []string{"net.core.somaxconn"}}),
+		"new volume driver":  NarrowExceptions(Exceptions{VolumeDrivers: []string{"rexray"}}),
 	} {
 		if _, err := base.Tighten(opt); !errors.Is(err, ErrWouldLoosen) || !errors.Is(err, ErrInvalidConfig) {
 			t.Errorf("%s: err = %v, want ErrWouldLoosen", name, err)
@@ -296,6 +297,36 @@ func TestAllowPathAllocations(t *testing.T) {
 		n := testing.AllocsPerRun(50, func() { r.findings = r.findings[:0]; fn(restricted, s, &r) })
 		if n > 0 || len(r.findings) > 0 {
 			t.Errorf("%s: %.1f allocations, findings %v on the typical request", ch.ID, n, r.findings)
+		}
+	}
+}
+
+func TestVolumeDriverException(t *testing.T) {
+	v := &VolumeCreate{Name: "data", Driver: "convoy"}
+	if d := mustEval(t, Config{}).Volume(v); d.Allowed {
+		t.Fatal("a volume plugin is allowed without an exception")
+	}
+	e := mustEval(t, Config{Exceptions: Exceptions{VolumeDrivers: []string{"convoy"}}})
+	if d := e.Volume(v); !d.Allowed {
+		t.Fatalf("an excepted volume plugin is denied: %v", d.Findings)
+	}
+	if d := e.Volume(&VolumeCreate{Name: "data", Driver: "rexray"}); d.Allowed {
+		t.Fatal("the exception for convoy allows rexray")
+	}
+	n, err := e.Tighten(NarrowExceptions(Exceptions{VolumeDrivers: []string{"convoy"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := n.Volume(v); !d.Allowed {
+		t.Fatalf("narrowing to the same driver denies it: %v", d.Findings)
+	}
+	dr, _ := e.Tighten(DropExceptions())
+	if d := dr.Volume(v); d.Allowed {
+		t.Fatal("dropping exceptions still allows the plugin")
+	}
+	for _, bad := range []string{"local", "", "bad name!"} {
+		if _, err := New(Config{Exceptions: Exceptions{VolumeDrivers: []string{bad}}}); !errors.Is(err, ErrInvalidConfig) {
+			t.Errorf("VolumeDrivers %q: err = %v, want ErrInvalidConfig", bad, err)
 		}
 	}
 }
