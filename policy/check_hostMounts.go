@@ -31,7 +31,7 @@ func checkHostMounts() Check {
 	return Check{
 		ID:    "hostMounts",
 		Level: LevelBaseline,
-		Title: "host bind mounts only under allowed bind roots (writable only under writable roots); no relative or unparsable sources, named pipes or cluster volumes",
+		Title: "Host bind mounts outside the allowed bind roots (or writable under a read-only root), relative or unparsable sources, named pipes and cluster volumes",
 		Fields: []string{
 			"HostConfig.Binds", "HostConfig.Mounts[*].Type", "HostConfig.Mounts[*].Source",
 			"HostConfig.Mounts[*].ReadOnly", "HostConfig.Mounts[*].BindOptions",

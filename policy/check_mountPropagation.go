@@ -20,7 +20,7 @@ func checkMountPropagation() Check {
 	return Check{
 		ID:       "mountPropagation",
 		Level:    LevelBaseline,
-		Title:    "no shared or rshared mount propagation",
+		Title:    "Shared or rshared mount propagation",
 		Fields:   []string{"HostConfig.Binds", "HostConfig.Mounts[*].BindOptions.Propagation"},
 		Versions: []VersionedCheck{{MinimumVersion: V1, Container: mountPropagationV1}},
 	}

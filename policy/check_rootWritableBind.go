@@ -34,7 +34,7 @@ func checkRootWritableBind() Check {
 	return Check{
 		ID:       "rootWritableBind",
 		Level:    LevelBaseline,
-		Title:    "no writable host bind in a container that may run as root (unset, name or uid 0)",
+		Title:    "Writable host binds in a container that may run as root (user unset, a name, or uid 0)",
 		Fields:   []string{"Config.User", "HostConfig.Binds", "HostConfig.Mounts[*].ReadOnly"},
 		Versions: []VersionedCheck{{MinimumVersion: V1, Container: rootWritableBindV1}},
 	}

@@ -22,7 +22,7 @@ func checkSELinuxRelabel() Check {
 	return Check{
 		ID:       "selinuxRelabel",
 		Level:    LevelBaseline,
-		Title:    "no SELinux relabel (z/Z) of host bind mounts",
+		Title:    "SELinux relabelling (z/Z) of host bind mounts",
 		Fields:   []string{"HostConfig.Binds"},
 		Versions: []VersionedCheck{{MinimumVersion: V1, Container: selinuxRelabelV1}},
 	}

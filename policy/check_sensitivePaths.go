@@ -44,7 +44,7 @@ func checkSensitivePaths() Check {
 	return Check{
 		ID:       "sensitivePaths",
 		Level:    LevelBaseline,
-		Title:    "no engine sockets, their ancestors, system, runtime-state or credential paths as bind sources, even read-only or under an allowed root",
+		Title:    "Engine sockets, their ancestor directories, and system, runtime-state or credential paths as bind sources, even read-only or under an allowed root",
 		Fields:   []string{"HostConfig.Binds", "HostConfig.Mounts[*].Source"},
 		Versions: []VersionedCheck{{MinimumVersion: V1, Container: sensitivePathsV1}},
 	}

@@ -38,7 +38,7 @@ func checkVolumeDriverOptions() Check {
 	return Check{
 		ID:    "volumeDriverOptions",
 		Level: LevelBaseline,
-		Title: "volumes use the local driver (or an allowed plugin) with tmpfs options only: no bind, device or network mounts through volume options",
+		Title: "Volume plugins that are not excepted, and local-volume options other than tmpfs ones (bind, device or network mounts in disguise)",
 		Fields: []string{
 			"HostConfig.VolumeDriver", "HostConfig.Mounts[*].VolumeOptions.DriverConfig",
 			"VolumeCreate.Driver", "VolumeCreate.DriverOpts", "VolumeCreate.ClusterVolumeSpec", "VolumeCreate.Name",

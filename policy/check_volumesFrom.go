@@ -21,7 +21,7 @@ func checkVolumesFrom() Check {
 	return Check{
 		ID:       "volumesFrom",
 		Level:    LevelBaseline,
-		Title:    "no VolumesFrom (inherited mounts are not visible in the request)",
+		Title:    "VolumesFrom (the inherited mounts are not visible in the request)",
 		Fields:   []string{"HostConfig.VolumesFrom"},
 		Versions: []VersionedCheck{{MinimumVersion: V1, Container: volumesFromV1}},
 	}
