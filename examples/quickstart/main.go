@@ -126,7 +126,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	// no capabilities, an unprivileged user and no network.
 	fmt.Fprintln(stdout, "\n== a hardened container:")
 	b := c.NewContainer(*image).
-		WithName("safedocker-quickstart-" + suffix).
+		WithName("safedocker-quickstart-"+suffix).
 		WithLabel("io.safedocker.quickstart", suffix).
 		WithReadOnlyRootfs(true).
 		WithCapDrop("ALL").
