@@ -151,6 +151,18 @@ func (c *checker) unwrap(base string, w word, args []word, tail bool, sc *script
 		return c.simpleWrapper(base, args, tail, &setprivSpec)
 	case "time":
 		return c.simpleWrapper(base, args, tail, &timeSpec)
+	case "tini", "tini-static":
+		return c.simpleWrapper(base, args, tail, &tiniSpec)
+	case "dumb-init":
+		return c.simpleWrapper(base, args, tail, &dumbInitSpec)
+	case "chpst":
+		return c.simpleWrapper(base, args, tail, &chpstSpec)
+	case "gosu", "su-exec", "s6-setuidgid":
+		return c.userThenCommand(base, args, tail)
+	case "watch":
+		return unwrapResult{}, c.watch(base, w, args, tail)
+	case "flock":
+		return c.flock(base, w, args, tail)
 	case "chrt":
 		return c.chrt(base, args, tail)
 	case "taskset":
@@ -546,6 +558,106 @@ var (
 		longArgs:  []string{"format", "output"}}
 	execSpec = optSpec{flags: "cl", args: "a"}
 )
+
+var (
+	tiniSpec     = optSpec{flags: "hsvwgl", args: "pe", longFlags: []string{"version"}}
+	dumbInitSpec = optSpec{flags: "cvVh", args: "r",
+		longFlags: []string{"single-child", "verbose", "version", "help"}, longArgs: []string{"rewrite"}}
+	chpstSpec = optSpec{flags: "vP012", args: "uUbe/nlLmdopfcrt"}
+	watchSpec = optSpec{flags: "bcCdegptwxh", args: "nq",
+		longFlags: []string{"beep", "color", "no-color", "errexit", "chgexit", "precise", "no-title",
+			"no-wrap", "no-linewrap", "exec", "help", "version"},
+		longArgs:    []string{"interval", "equexit"},
+		longOptArgs: []string{"differences"}}
+	flockSpec = optSpec{flags: "sexunoFhV", args: "wEc",
+		longFlags: []string{"shared", "exclusive", "unlock", "nonblock", "nb", "no-fork", "close",
+			"verbose", "help", "version"},
+		longArgs: []string{"timeout", "wait", "conflict-exit-code", "command"}}
+)
+
+// userThenCommand handles gosu, su-exec and s6-setuidgid: USER command args.
+func (c *checker) userThenCommand(prog string, ws []word, tail bool) (unwrapResult, error) {
+	if len(ws) == 0 {
+		return unwrapResult{}, nil
+	}
+	u := ws[0]
+	if !u.static || !u.single {
+		return unwrapResult{}, c.unverifiable(u, prog, "user is not a static word")
+	}
+	if strings.HasPrefix(u.s, "-") {
+		return unwrapResult{}, nil // --help, --version
+	}
+	return runs(ws[1:], tail)
+}
+
+// watch handles watch [options] command...: the words are joined and run by
+// sh -c, unless -x runs them directly.
+func (c *checker) watch(prog string, w word, ws []word, tail bool) error {
+	direct := false
+	i, err := c.parseOptions(prog, ws, &watchSpec, func(opt string, _ word) error {
+		if opt == "x" || opt == "exec" {
+			direct = true
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ops := ws[i:]
+	if tail {
+		return c.unverifiable(w, prog, "the command would come from standard input")
+	}
+	if direct {
+		return c.command(ops, false, nil)
+	}
+	if len(ops) == 0 {
+		return nil
+	}
+	parts := make([]string, 0, len(ops))
+	for _, a := range ops {
+		if !a.static {
+			return c.unverifiable(a, prog, "watch runs its words as a script; this one is not static")
+		}
+		c.markScript(a)
+		parts = append(parts, a.s)
+	}
+	return c.script(strings.Join(parts, " "), langSh, ops[0].idx)
+}
+
+// flock handles flock [options] FILE command args, flock [options] FILE -c
+// SCRIPT and flock [options] FD.
+func (c *checker) flock(prog string, w word, ws []word, tail bool) (unwrapResult, error) {
+	var script *word
+	i, err := c.parseOptions(prog, ws, &flockSpec, func(opt string, arg word) error {
+		if opt == "c" || opt == "command" {
+			a := arg
+			script = &a
+		}
+		return nil
+	})
+	if err != nil {
+		return unwrapResult{}, err
+	}
+	ops := ws[i:]
+	if len(ops) > 1 && ops[1].static && (ops[1].s == "-c" || ops[1].s == "--command") {
+		if len(ops) < 3 {
+			return unwrapResult{}, c.unverifiable(ops[1], prog, "-c without a script")
+		}
+		s := ops[2]
+		script = &s
+	}
+	if script != nil {
+		if !script.static {
+			return unwrapResult{}, c.unverifiable(*script, prog, "script is not a static word")
+		}
+		c.markScript(*script)
+		return unwrapResult{}, c.script(script.s, langSh, script.idx)
+	}
+	if len(ops) == 0 {
+		return unwrapResult{}, nil
+	}
+	return runs(ops[1:], tail)
+}
 
 // simpleWrapper handles wrappers of the form: wrapper [options] command args.
 func (c *checker) simpleWrapper(prog string, ws []word, tail bool, sp *optSpec) (unwrapResult, error) {

@@ -39,8 +39,10 @@
 // run is judged in turn: env (assignments, -i, -u, -C, -S STRING, whose words
 // are spliced back), timeout, nice, nohup, setsid, stdbuf, chrt, taskset,
 // ionice, setpriv, time, xargs, exec, command, builtin, sudo, su -c, runuser,
-// doas, busybox and toybox applets, and the commands of find -exec, -execdir,
-// -ok and -okdir. An unknown option of a wrapper, or a word that is not static
+// doas, the container init and user switchers tini, dumb-init, gosu, su-exec,
+// s6-setuidgid and chpst, flock (also -c SCRIPT), watch (whose words run as
+// an sh -c script, or directly with -x), busybox and toybox applets, and the
+// commands of find -exec, -execdir, -ok and -okdir. An unknown option of a wrapper, or a word that is not static
 // where a wrapper's options are, makes the command unverifiable. Under xargs
 // the command receives more arguments at run time, so a wrapper or shell whose
 // command would come from them is unverifiable; a word holding the xargs -I

@@ -17,6 +17,8 @@ var wrapperForms = [][]string{
 	{"xargs"}, {"xargs", "-0", "-n", "1"}, {"exec"}, {"command"}, {"sudo"}, {"sudo", "-u", "x"},
 	{"sudo", "-E", "--"}, {"doas"}, {"doas", "-u", "root"}, {"busybox"}, {"toybox"}, {"setpriv", "--nnp"},
 	{"runuser", "-u", "app", "--"}, {"sudo", "-u", "x", "env", "A=1", "timeout", "5", "nice"},
+	{"tini", "--"}, {"dumb-init"}, {"gosu", "app"}, {"su-exec", "app"}, {"watch", "-x"},
+	{"flock", "/tmp/lock"}, {"chpst", "-u", "app"},
 }
 
 // acceptsDoubleDash reports whether a wrapper form ends options with "--"
@@ -25,7 +27,7 @@ var wrapperForms = [][]string{
 // form already).
 func acceptsDoubleDash(w []string) bool {
 	switch baseName(w[0]) {
-	case "busybox", "toybox", "command", "exec":
+	case "busybox", "toybox", "command", "exec", "gosu", "su-exec", "flock":
 		return false
 	}
 	last := w[len(w)-1]
