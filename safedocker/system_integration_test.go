@@ -224,3 +224,5 @@ func TestOperationDeadlineOverridable(t *testing.T) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
 	}
 }
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }
