@@ -292,7 +292,9 @@ func systemVersion(ctx context.Context, c *safedocker.Client, _ noArgs) (any, er
 	return c.Version(ctx)
 }
 
-func systemDF(ctx context.Context, c *safedocker.Client, _ noArgs) (any, error) { return c.DiskUsage(ctx) }
+func systemDF(ctx context.Context, c *safedocker.Client, _ noArgs) (any, error) {
+	return c.DiskUsage(ctx)
+}
 
 // ---- Write tools ----
 
