@@ -56,9 +56,6 @@ type verdict struct {
 	level    policy.Level
 }
 
-// allow is the verdict of a request the policy has nothing to say about.
-func allow(level policy.Level) verdict { return verdict{allowed: true, level: level} }
-
 // run executes op through the pipeline described above. validate and judge may
 // be nil when the operation has no arguments to validate or nothing for the
 // policy to judge. call receives a context carrying the operation's deadline.

@@ -348,18 +348,17 @@ func daemonRequest(ctx context.Context, sock, method, path, contentType string, 
 	return hc.Do(req)
 }
 
-// goCommand finds the go command: the toolchain running this program under
-// go run, else the one on PATH.
+// goCommand finds the go command: on PATH (as under go run), else in the
+// toolchain named by GOROOT.
 func goCommand() (string, error) {
-	if root := runtime.GOROOT(); root != "" {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p, nil
+	}
+	if root := os.Getenv("GOROOT"); root != "" {
 		p := filepath.Join(root, "bin", "go")
 		if _, err := os.Stat(p); err == nil {
 			return p, nil
 		}
 	}
-	p, err := exec.LookPath("go")
-	if err != nil {
-		return "", errors.New("building the tiny image needs the go command; name an image with -image instead")
-	}
-	return p, nil
+	return "", errors.New("building the tiny image needs the go command; name an image with -image instead")
 }
