@@ -365,6 +365,19 @@ options:
 	if f.s == "" {
 		return c.fail(RuleEmptyProgram, f, prog, "empty script file name")
 	}
+	return c.scriptFile(prog, f, tail)
+}
+
+// scriptFile judges a script file by its base name. A file under /dev or
+// /proc (/dev/stdin, /dev/fd/0, /proc/self/fd/0) is standard input or
+// another stream in disguise.
+func (c *checker) scriptFile(prog string, f word, tail bool) error {
+	if strings.HasPrefix(f.s, "/dev/") || strings.HasPrefix(f.s, "/proc/") {
+		if tail {
+			return c.unverifiable(f, prog, "the script would come from a stream")
+		}
+		return c.stdinShell(f, prog)
+	}
 	return c.judge(baseName(f.s), f, false)
 }
 
@@ -1195,7 +1208,7 @@ func (c *checker) source(prog string, ws []word) error {
 	if !f.static {
 		return c.unverifiable(f, prog, "sourced file is not a static word")
 	}
-	return c.judge(baseName(f.s), f, false)
+	return c.scriptFile(prog, f, false)
 }
 
 // hash judges the path of hash -p PATH NAME, which makes NAME run PATH.
@@ -1232,7 +1245,7 @@ func (c *checker) hash(prog string, ws []word) error {
 // listed when a script calls them directly.
 func isShellBuiltin(name string) bool {
 	switch name {
-	case ":", ".", "[", "alias", "bg", "break", "builtin", "cd", "command", "continue",
+	case ":", ".", "[", "[[", "alias", "bg", "break", "builtin", "cd", "command", "continue",
 		"declare", "dirs", "disown", "echo", "eval", "exec", "exit", "export", "false",
 		"fg", "getopts", "hash", "jobs", "kill", "let", "local", "mapfile", "popd",
 		"printf", "pushd", "pwd", "read", "readarray", "readonly", "return", "set",

@@ -59,7 +59,8 @@
 // also as POSIX sh. A script that does not parse is refused (RuleScriptParse),
 // as is one over MaxScriptBytes (default 64 KiB). A script file operand is
 // judged as a program by its base name. A shell reading its script from
-// standard input (no -c and no file, -s, "-", su without -c, sudo -i, doas -s)
+// standard input (no -c and no file, -s, "-", a file under /dev or /proc such
+// as /dev/stdin, su without -c, sudo -i, doas -s)
 // is refused with [RuleShellStdin], which stops "echo ... | base64 -d | sh";
 // [AllowStdinShell] permits it for interactive sessions. Shells whose
 // language cannot be parsed here (fish, csh, tcsh, rc, es, nu, elvish, xonsh,
@@ -91,8 +92,9 @@
 //
 // Limits of the model. The validator judges names, not binaries: a program
 // copied or linked under another name, a script file written at run time, a
-// PATH change, or an interpreter's own code (python -c, perl -e, awk
-// system()) is invisible to it. In deny-list mode these remain possible; use
+// PATH change, data read at run time that bash evaluates (arithmetic on a
+// variable read from a file or the environment), or an interpreter's own code
+// (python -c, perl -e, awk system()) is invisible to it. In deny-list mode these remain possible; use
 // [AllowOnly] for a closed set of programs, and keep interpreters off it.
 //
 // # Input types
