@@ -150,7 +150,9 @@ func mapCreate(rt Route, cfg *container.Config, hc *container.HostConfig, nc *ne
 	}
 	for _, dst := range slices.Sorted(maps.Keys(hc.Tmpfs)) {
 		m := policy.Mount{Field: hp + "Tmpfs[" + dst + "]", Type: policy.MountTmpfs, Target: cleanAbs(dst)}
-		for _, o := range strings.Split(hc.Tmpfs[dst], ",") {
+		for rest := hc.Tmpfs[dst]; rest != ""; {
+			var o string
+			o, rest, _ = strings.Cut(rest, ",")
 			switch strings.TrimSpace(o) {
 			case "ro":
 				m.ReadOnly = true
@@ -198,9 +200,9 @@ func mapCreate(rt Route, cfg *container.Config, hc *container.HostConfig, nc *ne
 			if ep == nil {
 				continue
 			}
-			field := "NetworkingConfig.EndpointsConfig[" + name + "]"
+			field := func() string { return "NetworkingConfig.EndpointsConfig[" + name + "]" }
 			if len(ep.Links) > 0 {
-				iv.add(field+".Links", strings.Join(ep.Links, ","), "legacy links give access to another container's environment and network; not modelled")
+				iv.add(field()+".Links", strings.Join(ep.Links, ","), "legacy links give access to another container's environment and network; not modelled")
 			}
 			for _, k := range slices.Sorted(maps.Keys(ep.DriverOpts)) {
 				v := ep.DriverOpts[k]
@@ -220,7 +222,7 @@ func mapCreate(rt Route, cfg *container.Config, hc *container.HostConfig, nc *ne
 						c.Sysctls[strings.TrimSpace(sk)] = sv
 					}
 				default:
-					iv.add(field+".DriverOpts["+k+"]", v, "endpoint driver option not modelled")
+					iv.add(field()+".DriverOpts["+k+"]", v, "endpoint driver option not modelled")
 				}
 			}
 		}

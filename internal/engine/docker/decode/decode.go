@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/docker/docker/api/types/container"
@@ -147,9 +149,14 @@ func Decode(method, target string, body []byte) (*Request, error) {
 // loadJSON decodes the first JSON value of body into out as the daemon's
 // runconfig loadJSON does (through an interface value, so a top-level null
 // leaves out untouched) and rejects trailing data the way json.Decoder.More
-// sees it. It returns the length of the value decoded.
-func loadJSON(op Operation, body []byte, out any) (int, error) {
+// sees it. It returns the length of the value decoded. With strict, any key
+// that selects no field is an error too (the daemon ignores such keys): the
+// fast path, which makes the key scan unnecessary when it succeeds.
+func loadJSON(op Operation, body []byte, out any, strict bool) (int, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
+	if strict {
+		dec.DisallowUnknownFields()
+	}
 	if err := dec.Decode(&out); err != nil {
 		if errors.Is(err, io.EOF) {
 			return 0, &BodyError{Op: op, Reason: "invalid JSON: got EOF while reading request body"}
@@ -165,11 +172,14 @@ func loadJSON(op Operation, body []byte, out any) (int, error) {
 
 // readJSON is the daemon's httputils.ReadJSON: an empty body is the zero
 // request, otherwise as loadJSON but decoding into out directly.
-func readJSON(op Operation, body []byte, out any) (int, error) {
+func readJSON(op Operation, body []byte, out any, strict bool) (int, error) {
 	if len(body) == 0 {
 		return 0, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
+	if strict {
+		dec.DisallowUnknownFields()
+	}
 	if err := dec.Decode(out); err != nil {
 		if errors.Is(err, io.EOF) {
 			return 0, &BodyError{Op: op, Reason: "invalid JSON: got EOF while reading request body"}
@@ -189,14 +199,20 @@ func decodeCreate(req *Request, body []byte) error {
 	// plus the top-level HostConfig fields and Cpuset, which a current daemon
 	// ignores. TestLegacyWrapperShape pins that no key changes meaning.
 	var w legacyCreateRequest
-	n, err := loadJSON(OpContainerCreate, body, &w)
-	if err != nil {
-		return err
+	var unknown []unknownKey
+	if _, err := loadJSON(OpContainerCreate, body, &w, true); err != nil {
+		// An unknown key or a real error: decode as the daemon does, then
+		// find the unknown keys.
+		w = legacyCreateRequest{}
+		n, err := loadJSON(OpContainerCreate, body, &w, false)
+		if err != nil {
+			return err
+		}
+		unknown = scanKeys(body[:n], schemas().create)
 	}
 	if w.Config == nil {
 		return &BodyError{Op: OpContainerCreate, Reason: "no container configuration (the daemon answers \"config cannot be empty\")"}
 	}
-	unknown := scanKeys(body[:n], schemas().create)
 	req.Container = mapCreate(req.Route, w.Config, w.InnerHostConfig, w.NetworkingConfig, "HostConfig.", unknown)
 	if w.HostConfig == nil && w.Cpuset == "" || !req.Version.atMost(1, 45) {
 		// No top-level HostConfig fields, or an API version only daemons
@@ -204,35 +220,71 @@ func decodeCreate(req *Request, body []byte) error {
 		return nil
 	}
 	hc, top := w.hostConfig()
-	prefix := "HostConfig."
-	if top {
-		prefix = ""
+	if !top {
+		// Merged into the inner HostConfig: only a few fields can differ.
+		req.Legacy = patchLegacy(req.Container, hc)
+		return nil
 	}
-	req.Legacy = mapCreate(req.Route, w.Config, hc, w.NetworkingConfig, prefix, unknown)
+	req.Legacy = mapCreate(req.Route, w.Config, hc, w.NetworkingConfig, "", unknown)
 	return nil
+}
+
+// patchLegacy returns the legacy reading when the top-level fields were merged
+// into the inner HostConfig (hc): cur with the merged fields applied, or nil
+// when the merge changes nothing the model holds (CpusetCpus is neutral).
+func patchLegacy(cur *policy.Container, hc *container.HostConfig) *policy.Container {
+	r := cur.Resources
+	if r.Memory == hc.Memory && r.MemorySwap == hc.MemorySwap && r.CPUShares == hc.CPUShares && cur.VolumeDriver == hc.VolumeDriver {
+		return nil
+	}
+	l := *cur
+	l.Resources.Memory = hc.Memory
+	l.Resources.MemorySwap = hc.MemorySwap
+	l.Resources.CPUShares = hc.CPUShares
+	if cur.VolumeDriver != hc.VolumeDriver {
+		l.VolumeDriver = hc.VolumeDriver
+		l.Mounts = slices.Clone(cur.Mounts)
+		for i := range l.Mounts {
+			m := &l.Mounts[i]
+			// Named volumes in Binds and the anonymous volumes of
+			// Config.Volumes take the container-wide driver.
+			if m.Type == policy.MountVolume && (strings.HasPrefix(m.Field, "HostConfig.Binds[") || strings.HasPrefix(m.Field, "Config.Volumes[")) {
+				m.VolumeDriver = hc.VolumeDriver
+			}
+		}
+	}
+	return &l
 }
 
 func decodeExec(req *Request, body []byte) error {
 	var o container.ExecOptions
-	n, err := readJSON(OpContainerExec, body, &o)
-	if err != nil {
-		return err
+	var unknown []unknownKey
+	if _, err := readJSON(OpContainerExec, body, &o, true); err != nil {
+		o = container.ExecOptions{}
+		n, err := readJSON(OpContainerExec, body, &o, false)
+		if err != nil {
+			return err
+		}
+		unknown = scanKeys(body[:n], schemas().exec)
 	}
 	if len(o.Cmd) == 0 {
 		return &BodyError{Op: OpContainerExec, Reason: "no exec command specified (the daemon rejects it)"}
 	}
-	unknown := scanKeys(body[:n], schemas().exec)
 	req.Exec = mapExec(req.Route, &o, unknown)
 	return nil
 }
 
 func decodeVolume(req *Request, body []byte) error {
 	var o volume.CreateOptions
-	n, err := readJSON(OpVolumeCreate, body, &o)
-	if err != nil {
-		return err
+	var unknown []unknownKey
+	if _, err := readJSON(OpVolumeCreate, body, &o, true); err != nil {
+		o = volume.CreateOptions{}
+		n, err := readJSON(OpVolumeCreate, body, &o, false)
+		if err != nil {
+			return err
+		}
+		unknown = scanKeys(body[:n], schemas().volume)
 	}
-	unknown := scanKeys(body[:n], schemas().volume)
 	req.Volume = mapVolume(req.Route, &o, unknown)
 	return nil
 }

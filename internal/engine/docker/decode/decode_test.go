@@ -386,3 +386,29 @@ func TestLegacyWrapperShape(t *testing.T) {
 		folded[k] = name
 	}
 }
+
+func TestLegacyMergePatch(t *testing.T) {
+	r := mustCreate(t, "/containers/create", `{"Image":"x","HostConfig":{"Memory":5},"Memory":7,"Cpuset":"1","CpusetCpus":"2"}`)
+	if r.Legacy != nil {
+		t.Errorf("a merge that changes nothing in the model needs no legacy reading: %+v", r.Legacy)
+	}
+	r = mustCreate(t, "/containers/create", `{"Image":"x","Volumes":{"/anon":{}},"HostConfig":{"Binds":["named:/n","/srv:/s:ro"]},"VolumeDriver":"evil","CpuShares":3}`)
+	l := r.Legacy
+	if l == nil || l.VolumeDriver != "evil" || l.Resources.CPUShares != 3 {
+		t.Fatalf("legacy merge: %+v", l)
+	}
+	for _, m := range l.Mounts {
+		want := "evil"
+		if m.Type == policy.MountBind {
+			want = ""
+		}
+		if m.VolumeDriver != want {
+			t.Errorf("legacy mount %s driver %q; want %q", m.Field, m.VolumeDriver, want)
+		}
+	}
+	for _, m := range r.Container.Mounts {
+		if m.VolumeDriver != "" {
+			t.Errorf("current reading mount %s took the top-level driver", m.Field)
+		}
+	}
+}
