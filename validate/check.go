@@ -319,6 +319,10 @@ options:
 				if s[0] == '-' {
 					sFlag = true
 				}
+			case k == shellKorn && (ch == 'T' || ch == 'R'):
+				// mksh -T TTY and ksh93 -R FILE take an argument in some
+				// Korn shells and not in others.
+				return c.unverifiable(a, prog, "option -%c differs between Korn shells", ch)
 			case ch == 'o' || ch == 'O':
 				if j != len(s)-1 {
 					return c.unverifiable(a, prog, "option -%c must end its group", ch)

@@ -307,6 +307,8 @@ func TestValidateArgvShells(t *testing.T) {
 		{"fish -c", []string{"fish", "-c", "ls"}, unver, 0, "fish"},
 		{"csh stdin", []string{"csh"}, stdin, 0, "csh"},
 		{"rbash", []string{"rbash", "-c", "nsenter"}, deny, 2, "nsenter"},
+		{"mksh -T", []string{"mksh", "-T", "x", "-c", "nsenter"}, unver, 1, "mksh"},
+		{"bash -T is a flag", []string{"bash", "-T", "-c", "nsenter"}, deny, 3, "nsenter"},
 		{"sh positional args ok", []string{"sh", "-c", "echo \"$1\"", "sh", "$(nsenter)"}, "", 0, ""},
 	})
 }
