@@ -45,7 +45,10 @@ func ParseLabelKey(s string) (LabelKey, error) {
 
 // Label is one parsed label.
 type Label struct {
-	Key   LabelKey
+	// Key is the parsed key.
+	Key LabelKey
+	// Value is the value: valid UTF-8 without control characters, at most
+	// MaxLabelValueLength bytes.
 	Value string
 }
 
