@@ -137,6 +137,18 @@ var interfaceCaps = map[reflect.Type][]Capability{
 	reflect.TypeFor[ContainerLifecycle](): {CapContainerStart, CapContainerStop, CapContainerRestart, CapContainerKill, CapContainerWait},
 	reflect.TypeFor[ContainerRemover]():   {CapContainerRemove},
 	reflect.TypeFor[Pinger]():             {CapSystemRead},
+	reflect.TypeFor[Executor]():           {CapExec},
+	reflect.TypeFor[ImageReader]():        {CapImageRead},
+	reflect.TypeFor[ImagePuller]():        {CapImagePull},
+	reflect.TypeFor[ImageRemover]():       {CapImageRemove},
+	reflect.TypeFor[VolumeReader]():       {CapVolumeRead},
+	reflect.TypeFor[VolumeCreator]():      {CapVolumeCreate},
+	reflect.TypeFor[VolumeRemover]():      {CapVolumeRemove},
+	reflect.TypeFor[NetworkReader]():      {CapNetworkRead},
+	reflect.TypeFor[NetworkCreator]():     {CapNetworkCreate},
+	reflect.TypeFor[NetworkConnector]():   {CapNetworkConnect},
+	reflect.TypeFor[NetworkRemover]():     {CapNetworkRemove},
+	reflect.TypeFor[SystemReader]():       {CapSystemRead},
 }
 
 func TestInterfacesNeedTheirCapabilities(t *testing.T) {
@@ -251,8 +263,38 @@ func TestExportedAPIHasNoForeignTypes(t *testing.T) {
 		"github.com/safedocker/safedocker/ratelimit",
 		"github.com/safedocker/safedocker/ratelimit/memorystore",
 	}
+	imp, exports := exportImporter(t, public...)
+	for _, path := range public {
+		if exports[path] == "" {
+			t.Errorf("%s: no export data (does it build?)", path)
+			continue
+		}
+		pkg, err := imp.Import(path)
+		if err != nil {
+			t.Errorf("importing %s: %v", path, err)
+			continue
+		}
+		w := &apiWalker{t: t, seen: map[types.Type]bool{}}
+		scope := pkg.Scope()
+		for _, name := range scope.Names() {
+			obj := scope.Lookup(name)
+			if !obj.Exported() {
+				continue
+			}
+			w.walk(path+"."+name, obj.Type())
+		}
+		if w.named == 0 {
+			t.Errorf("%s: walked no named types", path)
+		}
+	}
+}
+
+// exportImporter compiles export data for pkgs and their dependencies and
+// returns an importer reading it, with the export file of each package.
+func exportImporter(t *testing.T, pkgs ...string) (types.Importer, map[string]string) {
+	t.Helper()
 	root := moduleRoot(t)
-	cmd := exec.Command("go", append([]string{"list", "-e", "-export", "-deps", "-json=ImportPath,Export"}, public...)...)
+	cmd := exec.Command("go", append([]string{"list", "-e", "-export", "-deps", "-json=ImportPath,Export"}, pkgs...)...)
 	cmd.Dir = root
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
@@ -278,27 +320,38 @@ func TestExportedAPIHasNoForeignTypes(t *testing.T) {
 		}
 		return os.Open(f)
 	})
-	for _, path := range public {
-		if exports[path] == "" {
-			t.Errorf("%s: no export data (does it build?)", path)
+	return imp, exports
+}
+
+// TestEveryCapabilityInterfaceIsChecked fails when an exported interface that
+// *Client implements is missing from interfaceCaps (so its methods would not
+// be proven to need their capabilities).
+func TestEveryCapabilityInterfaceIsChecked(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles export data")
+	}
+	const self = "github.com/safedocker/safedocker/safedocker"
+	imp, _ := exportImporter(t, self)
+	pkg, err := imp.Import(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for it := range interfaceCaps {
+		listed[it.Name()] = true
+	}
+	client := types.NewPointer(pkg.Scope().Lookup("Client").Type())
+	for _, name := range pkg.Scope().Names() {
+		obj, ok := pkg.Scope().Lookup(name).(*types.TypeName)
+		if !ok || !obj.Exported() || obj.IsAlias() {
 			continue
 		}
-		pkg, err := imp.Import(path)
-		if err != nil {
-			t.Errorf("importing %s: %v", path, err)
+		iface, ok := obj.Type().Underlying().(*types.Interface)
+		if !ok || iface.NumMethods() == 0 || !types.Implements(client, iface) {
 			continue
 		}
-		w := &apiWalker{t: t, seen: map[types.Type]bool{}}
-		scope := pkg.Scope()
-		for _, name := range scope.Names() {
-			obj := scope.Lookup(name)
-			if !obj.Exported() {
-				continue
-			}
-			w.walk(path+"."+name, obj.Type())
-		}
-		if w.named == 0 {
-			t.Errorf("%s: walked no named types", path)
+		if !listed[name] {
+			t.Errorf("interface %s is implemented by *Client but not listed in interfaceCaps", name)
 		}
 	}
 }
