@@ -95,7 +95,6 @@ type ImageDetails struct {
 	ID           string
 	RepoTags     []string
 	RepoDigests  []string
-	Parent       string
 	Created      time.Time
 	Size         int64
 	Architecture string

@@ -67,7 +67,6 @@ func imageInspect(ctx context.Context, api imagesAPI, ref string) (engine.ImageD
 		ID:           r.ID,
 		RepoTags:     slices.Clone(r.RepoTags),
 		RepoDigests:  slices.Clone(r.RepoDigests),
-		Parent:       r.Parent,
 		Size:         r.Size,
 		Architecture: r.Architecture,
 		Variant:      r.Variant,
