@@ -55,6 +55,7 @@ type shard struct {
 	minTAT  int64 // a lower bound of the live TATs in the table
 	swept   uint64
 	refused uint64
+	_       [8]byte // one cache line per shard
 }
 
 type table struct {
