@@ -83,11 +83,11 @@ func (c *checker) command(ws []word, tail bool, sc *scriptCtx) error {
 	defer func() { c.depth = saved }()
 	builtin := sc != nil
 	for steps := 0; ; steps++ {
-		if steps > maxUnwrapSteps {
-			return c.fail(RuleNestingTooDeep, ws[0], "", "too many wrappers")
-		}
 		if len(ws) == 0 {
 			return nil
+		}
+		if steps > maxUnwrapSteps {
+			return c.fail(RuleNestingTooDeep, ws[0], "", "too many wrappers")
 		}
 		w := ws[0]
 		if !w.static {

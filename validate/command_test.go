@@ -645,3 +645,16 @@ func TestParseErrorsHideScriptText(t *testing.T) {
 		t.Errorf("keywords should stay in parse errors: %v", err)
 	}
 }
+
+func TestTooManyWrappers(t *testing.T) {
+	v := mustValidator(t)
+	argv := make([]string, 0, 400)
+	for i := 0; i < 300; i++ {
+		argv = append(argv, "nohup")
+	}
+	argv = append(argv, "ls")
+	checkCmdErr(t, v.ValidateArgv(argv), cmdCase{argv: argv, rule: RuleNestingTooDeep, idx: maxUnwrapSteps + 1})
+	if err := v.ValidateArgv(argv[len(argv)-100:]); err != nil {
+		t.Errorf("100 wrappers: %v", err)
+	}
+}
