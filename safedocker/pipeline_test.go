@@ -97,7 +97,7 @@ type testClient struct {
 }
 
 // newTestClient builds a client over a fake engine with the default policy.
-func newTestClient(t *testing.T, opts ...Option) testClient {
+func newTestClient(t testing.TB, opts ...Option) testClient {
 	t.Helper()
 	fake := enginetest.New(t)
 	al := &auditLog{}
@@ -462,4 +462,57 @@ func TestCapabilityTable(t *testing.T) {
 	if Capability(0).Valid() || NewGrant(0, 200).Len() != 0 {
 		t.Error("invalid capabilities granted")
 	}
+}
+
+func TestConcurrentOperations(t *testing.T) {
+	tc := newTestClient(t, WithGrant(NewGrant(AllCapabilities()...)))
+	var wg sync.WaitGroup
+	for i := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := WithClientID(t.Context(), "c"+string(rune('a'+i%4)))
+			b := tc.NewContainer("alpine:3").WithEnv("I", "x")
+			if i%2 == 0 {
+				b = b.WithPrivileged(true)
+			}
+			_, err := b.Create(ctx)
+			if (i%2 == 0) != errors.Is(err, ErrPolicyViolation) {
+				t.Errorf("goroutine %d: %v", i, err)
+			}
+			if _, err := tc.InspectContainer(ctx, "abc"); err != nil {
+				t.Errorf("inspect: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if calls, released := tc.lim.counts(); calls != 64 || released != 64 {
+		t.Errorf("limiter: %d acquired, %d released", calls, released)
+	}
+	if n := len(tc.audit.decisions(t)); n != 64 {
+		t.Errorf("%d decision events, want 64", n)
+	}
+}
+
+// FuzzContainerBuilder feeds arbitrary strings to the builder: it never
+// panics, and a spec it accepts is judged by the policy without panicking.
+func FuzzContainerBuilder(f *testing.F) {
+	f.Add("alpine:3", "web", "/srv", "/data", "KEY", "65534:65534", "seccomp=unconfined", "host", "127.0.0.1")
+	f.Add("", "../x", "relative", "/", "A=B", "a:b:c", "bogus", "container:", "::1%eth0")
+	f.Add("Alpine", "-x", "//var/run/docker.sock", "/var/run/docker.sock", "", "root", "apparmor:unconfined", "bridge", "")
+	tc := newTestClient(f, WithCapabilities(CapContainerCreate))
+	f.Fuzz(func(t *testing.T, image, name, src, dst, key, user, secopt, netmode, hostIP string) {
+		b := NewContainer(image).WithName(name).WithBind(src, dst, ReadOnly).WithEnv(key, "v").
+			WithUser(user).WithSecurityOpt(secopt).WithNetworkMode(netmode).WithPort(80, "tcp", hostIP, 0).
+			WithVolume(name, dst, ReadWrite).WithTmpfs(dst, 1024).WithWorkdir(src)
+		spec, err := b.Spec()
+		if err != nil {
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("builder error %v is not a *ValidationError", err)
+			}
+			return
+		}
+		_ = tc.policy.Container(&spec)
+	})
 }
