@@ -28,6 +28,7 @@ var errBadFrame = errors.New("docker: malformed multiplexed stream")
 // between frames returns nil; an end inside a frame returns io.ErrUnexpectedEOF.
 func demux(r io.Reader, stdout, stderr, system io.Writer) error {
 	var hdr [8]byte
+	buf := make([]byte, 32<<10)
 	for {
 		if _, err := io.ReadFull(r, hdr[:]); err != nil {
 			if errors.Is(err, io.EOF) {
@@ -47,12 +48,12 @@ func demux(r io.Reader, stdout, stderr, system io.Writer) error {
 			return fmt.Errorf("%w: unknown stream %d", errBadFrame, hdr[0])
 		}
 		n := int64(binary.BigEndian.Uint32(hdr[4:8]))
-		copied, err := io.CopyN(w, r, n)
+		copied, err := io.CopyBuffer(w, io.LimitReader(r, n), buf)
 		if err != nil {
-			if errors.Is(err, io.EOF) && copied < n {
-				return io.ErrUnexpectedEOF
-			}
 			return err
+		}
+		if copied < n {
+			return io.ErrUnexpectedEOF
 		}
 	}
 }
@@ -78,6 +79,15 @@ func (c *capture) Write(p []byte) (int, error) {
 		keep := p
 		if int64(len(keep)) > room {
 			keep = keep[:room]
+		}
+		if need := len(c.data) + len(keep); need > cap(c.data) {
+			// Grow by doubling, never beyond the limit, so a capture costs at
+			// most about twice its limit in allocations.
+			n := int64(max(2*cap(c.data), need, 4096))
+			n = min(n, c.limit)
+			grown := make([]byte, len(c.data), n)
+			copy(grown, c.data)
+			c.data = grown
 		}
 		c.data = append(c.data, keep...)
 	}

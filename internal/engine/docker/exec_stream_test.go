@@ -110,3 +110,22 @@ func BenchmarkDemuxCapture(b *testing.B) {
 		}
 	}
 }
+
+// A small bound over a large stream: memory stays near the bound, not the
+// stream size.
+func BenchmarkDemuxSmallBound(b *testing.B) {
+	payload := strings.Repeat("x", 32<<10)
+	var in bytes.Buffer
+	for range 256 { // 8 MiB
+		in.Write(frame(streamStdout, payload))
+	}
+	data := in.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		c := newCapture(64 << 10)
+		if err := demux(bytes.NewReader(data), c, io.Discard, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
