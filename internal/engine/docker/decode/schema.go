@@ -209,11 +209,21 @@ type keyScan struct {
 	pos     int
 	unknown []unknownKey
 	segs    []string
+	// all reports zero-valued unknown keys too (tests compare with
+	// encoding/json's DisallowUnknownFields).
+	all bool
 }
 
 // scanKeys reports the keys of data that select no field of n.
 func scanKeys(data []byte, n *node) []unknownKey {
 	s := keyScan{data: data}
+	s.value(n)
+	return s.unknown
+}
+
+// scanAllKeys is scanKeys without the zero-value exemption.
+func scanAllKeys(data []byte, n *node) []unknownKey {
+	s := keyScan{data: data, all: true}
 	s.value(n)
 	return s.unknown
 }
@@ -311,7 +321,7 @@ func (s *keyScan) object(n *node) {
 				s.ws()
 				vs := s.pos
 				s.value(opaque)
-				if !zeroJSON(s.data[vs:s.pos]) {
+				if s.all || !zeroJSON(s.data[vs:s.pos]) {
 					s.unknown = append(s.unknown, unknownKey{path: joinPath(s.segs), key: string(key), value: s.data[vs:s.pos]})
 				}
 				continue
