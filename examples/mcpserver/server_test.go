@@ -395,8 +395,18 @@ func TestContainerLifecycle(t *testing.T) {
 	if res.IsError {
 		t.Fatalf("hardened create denied: %s", text(res))
 	}
+	// Created, not started: listed only with all.
+	if res = call(t, cs, "container_list", map[string]any{"name": name}); res.IsError || strings.Contains(text(res), name) {
+		t.Fatalf("a created container is listed without all: %s", text(res))
+	}
+	if res = call(t, cs, "container_list", map[string]any{"name": name, "all": true}); res.IsError || !strings.Contains(text(res), name) {
+		t.Fatalf("a created container is not listed with all: %s", text(res))
+	}
 	if res = call(t, cs, "container_start", map[string]any{"container": name}); res.IsError {
 		t.Fatalf("start: %s", text(res))
+	}
+	if res = call(t, cs, "container_list", map[string]any{"name": name}); res.IsError || !strings.Contains(text(res), name) {
+		t.Fatalf("a running container is not listed: %s", text(res))
 	}
 	res = call(t, cs, "container_exec", map[string]any{"container": name, "command": []string{"/tiny", "id"}})
 	if res.IsError || !strings.Contains(text(res), "uid=65534") {

@@ -116,8 +116,13 @@ func containerList(ctx context.Context, c *safedocker.Client, in containerListIn
 	if len(in.Labels) > 0 {
 		f["label"] = in.Labels
 	}
-	if in.Status != "" {
+	switch {
+	case in.Status != "":
 		f["status"] = []string{in.Status}
+	case !in.All:
+		// The daemon's list "limit" includes stopped containers even without
+		// "all", and a limit is always sent: select the live states explicitly.
+		f["status"] = []string{"running", "paused", "restarting"}
 	}
 	list, err := c.ListContainers(ctx, safedocker.ListOptions{All: in.All, Limit: listLimit(in.Limit), Filters: f})
 	if err != nil {
