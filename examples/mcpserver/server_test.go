@@ -443,3 +443,45 @@ func TestResultBound(t *testing.T) {
 		t.Errorf("small result changed: %q", text(res))
 	}
 }
+
+// TestLogsBounded: a container writes far more log than the server's bound;
+// container_logs returns at most the bound and says it was cut.
+func TestLogsBounded(t *testing.T) {
+	sock := dockertest.RequireDaemon(t)
+	image := dockertest.TinyImage(t)
+	const bound = 4096
+	srv, err := newServer(config{AllowWrite: true, AllowDestructive: true},
+		testClient(t, sock, nil, safedocker.WithOutputBounds(safedocker.OutputBounds{LogBytes: bound})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := connect(t, srv)
+	name := dockertest.Name(t, "spam")
+	t.Cleanup(func() { call(t, cs, "container_remove", map[string]any{"container": name, "force": true}) })
+	if res := call(t, cs, "container_create", map[string]any{"image": image, "name": name, "command": []string{"spam", "200000"}}); res.IsError {
+		t.Fatalf("create: %s", text(res))
+	}
+	if res := call(t, cs, "container_start", map[string]any{"container": name}); res.IsError {
+		t.Fatalf("start: %s", text(res))
+	}
+	var logs struct {
+		Stdout, Stderr string
+		Truncated      bool
+	}
+	for i := 0; i < 100; i++ {
+		res := call(t, cs, "container_logs", map[string]any{"container": name, "max_bytes": 1 << 20})
+		if res.IsError {
+			t.Fatalf("logs: %s", text(res))
+		}
+		if err := json.Unmarshal([]byte(text(res)), &logs); err != nil {
+			t.Fatal(err)
+		}
+		if logs.Truncated {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !logs.Truncated || len(logs.Stdout)+len(logs.Stderr) > bound || len(logs.Stdout) == 0 {
+		t.Fatalf("logs not bounded to %d bytes: %d bytes, truncated=%v", bound, len(logs.Stdout)+len(logs.Stderr), logs.Truncated)
+	}
+}
