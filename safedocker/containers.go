@@ -310,7 +310,6 @@ func (c *Client) ContainerLogs(ctx context.Context, id string, opts LogsOptions)
 // and the daemon's mount; it is as short as the client can make it.
 func (c *Client) StartContainer(ctx context.Context, id string, opts ...CallOption) error {
 	var ev *policy.Evaluator
-	var spec policy.Container
 	var inspectErr error
 	return c.run(ctx, operation{name: "container.start", cap: CapContainerStart, target: id},
 		func() error {
@@ -321,25 +320,29 @@ func (c *Client) StartContainer(ctx context.Context, id string, opts ...CallOpti
 			ev, err = c.callEvaluator(opts)
 			return err
 		},
-		func() verdict {
-			// The inspect is a read the policy step needs; its failure is
-			// reported as the engine error below, the start is not attempted.
-			ictx, cancel := context.WithTimeout(ctx, c.deadlines.Read)
-			defer cancel()
-			info, err := c.eng.InspectContainer(ictx, id)
-			if err != nil {
-				inspectErr = err
-				return verdict{allowed: true}
-			}
-			spec = startView(info.Spec)
-			return fromDecision(ev.Container(&spec))
-		},
+		func() verdict { return c.rejudge(ctx, id, ev, &inspectErr) },
 		func(ctx context.Context) error {
 			if inspectErr != nil {
 				return inspectErr
 			}
 			return c.eng.StartContainer(ctx, id)
 		})
+}
+
+// rejudge inspects container id and judges the daemon's view of it with ev
+// (the policy step of start and restart). The inspect is a read the policy
+// step needs: when it fails, *inspectErr is set and the verdict admits, so the
+// engine step reports the inspect's error without starting anything.
+func (c *Client) rejudge(ctx context.Context, id string, ev *policy.Evaluator, inspectErr *error) verdict {
+	ictx, cancel := context.WithTimeout(ctx, c.deadlines.Read)
+	defer cancel()
+	info, err := c.eng.InspectContainer(ictx, id)
+	if err != nil {
+		*inspectErr = err
+		return verdict{allowed: true}
+	}
+	spec := startView(info.Spec)
+	return fromDecision(ev.Container(&spec))
 }
 
 // startView prepares the daemon's view of a container for the start re-check.
@@ -386,8 +389,13 @@ func checkSignal(sig string) (string, error) {
 }
 
 func (c *Client) stopLike(ctx context.Context, name string, cp Capability, id string, opts StopOptions,
-	call func(context.Context, string, engine.StopOptions) error) error {
+	rejudge bool, call func(context.Context, string, engine.StopOptions) error) error {
 	eo := engine.StopOptions{Timeout: opts.Timeout}
+	var judge func() verdict
+	var inspectErr error
+	if rejudge {
+		judge = func() verdict { return c.rejudge(ctx, id, c.policy, &inspectErr) }
+	}
 	return c.run(ctx, operation{name: name, cap: cp, target: id},
 		func() error {
 			if err := checkRef(id); err != nil {
@@ -403,19 +411,29 @@ func (c *Client) stopLike(ctx context.Context, name string, cp Capability, id st
 			if opts.Timeout != nil && (*opts.Timeout < 0 || *opts.Timeout > 10*time.Minute) {
 				return &ValidationError{Field: "timeout", Reason: "must be between 0 and 10m"}
 			}
+			if rejudge && c.policy == nil {
+				return &ValidationError{Field: "policy", Reason: "the client has no policy evaluator"}
+			}
 			return nil
-		}, nil,
-		func(ctx context.Context) error { return call(ctx, id, eo) })
+		}, judge,
+		func(ctx context.Context) error {
+			if inspectErr != nil {
+				return inspectErr
+			}
+			return call(ctx, id, eo)
+		})
 }
 
 // StopContainer stops a container. Capability: CapContainerStop.
 func (c *Client) StopContainer(ctx context.Context, id string, opts StopOptions) error {
-	return c.stopLike(ctx, "container.stop", CapContainerStop, id, opts, c.eng.StopContainer)
+	return c.stopLike(ctx, "container.stop", CapContainerStop, id, opts, false, c.eng.StopContainer)
 }
 
 // RestartContainer restarts a container. Capability: CapContainerRestart.
+// A restart mounts the container's binds again, so, as for StartContainer, the
+// daemon's view of the container is judged by the policy first.
 func (c *Client) RestartContainer(ctx context.Context, id string, opts StopOptions) error {
-	return c.stopLike(ctx, "container.restart", CapContainerRestart, id, opts, c.eng.RestartContainer)
+	return c.stopLike(ctx, "container.restart", CapContainerRestart, id, opts, true, c.eng.RestartContainer)
 }
 
 // KillContainer sends signal ("" = SIGKILL) to a container's main process. The

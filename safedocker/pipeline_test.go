@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -340,6 +341,27 @@ func TestStartRejudgesTheDaemonView(t *testing.T) {
 	}
 	if m := tc.fake.Methods(); strings.Join(m, ",") != "InspectContainer,InspectContainer,StartContainer" {
 		t.Errorf("engine calls = %v", m)
+	}
+}
+
+func TestRestartRejudgesTheDaemonView(t *testing.T) {
+	tc := newTestClient(t, WithCapabilities(CapContainerRestart))
+	tc.fake.InspectContainerFunc = func(_ context.Context, id string) (engine.ContainerInfo, error) {
+		return engine.ContainerInfo{ID: id, Spec: policy.Container{Image: "alpine:3",
+			Mounts: []policy.Mount{{Field: "HostConfig.Binds[0]", Type: policy.MountBind, Source: "/etc", Target: "/h"}}}}, nil
+	}
+	tc.fake.RestartContainerFunc = func(context.Context, string, engine.StopOptions) error {
+		t.Error("a container binding /etc was restarted")
+		return nil
+	}
+	if err := tc.RestartContainer(ctxFor(t), "abc", StopOptions{}); !errors.Is(err, ErrPolicyViolation) {
+		t.Fatalf("err = %v, want ErrPolicyViolation", err)
+	}
+	tc.fake.InspectContainerFunc = func(context.Context, string) (engine.ContainerInfo, error) {
+		return engine.ContainerInfo{}, fmt.Errorf("%w: gone", engine.ErrNotFound)
+	}
+	if err := tc.RestartContainer(ctxFor(t), "abc", StopOptions{}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("restart of a missing container: %v", err)
 	}
 }
 
