@@ -383,3 +383,47 @@ func TestIntegrationTLSEndToEnd(t *testing.T) {
 		}
 	})
 }
+
+// TestIntegrationStartRejudgesContainersCreatedElsewhere creates a privileged
+// container behind the client's back and proves StartContainer refuses it:
+// the recording proxy sees the inspect and no start.
+func TestIntegrationStartRejudgesContainersCreatedElsewhere(t *testing.T) {
+	sock := dockertest.RequireDaemon(t)
+	img := dockertest.TinyImage(t)
+	rec := dockertest.RecordingProxy(t, sock)
+	c := socketClient(t, rec.SocketPath(), safedocker.WithCapabilities(containerGrant...),
+		safedocker.WithLogger(slog.New(slog.DiscardHandler)))
+	ctx := t.Context()
+
+	name := dockertest.Name(t, "outside")
+	body := fmt.Sprintf(`{"Image":%q,"Cmd":["print","should not run"],"HostConfig":{"Privileged":true}}`, img)
+	status, resp, err := dockertest.Do(ctx, dockertest.UnixHTTPClient(sock), "POST", "/containers/create?name="+name, "application/json", strings.NewReader(body))
+	if err != nil || status != 201 {
+		t.Fatalf("raw create: %d %v %s", status, err, resp)
+	}
+	t.Cleanup(func() {
+		_, _, _ = dockertest.Do(context.Background(), dockertest.UnixHTTPClient(sock), "DELETE", "/containers/"+name+"?force=1", "", nil)
+	})
+
+	rec.Reset()
+	err = c.StartContainer(ctx, name)
+	var pe *safedocker.PolicyError
+	if !errors.As(err, &pe) {
+		t.Fatalf("start: %v, want *PolicyError", err)
+	}
+	for _, r := range rec.Requests() {
+		if r.Path == "/_ping" {
+			continue // the SDK's API version negotiation
+		}
+		if r.Method != "GET" || !strings.HasSuffix(r.Path, "/containers/"+name+"/json") {
+			t.Errorf("unexpected request %s %s", r.Method, r.Path)
+		}
+	}
+	if rec.Count() == 0 {
+		t.Error("the start check did not inspect the container")
+	}
+	info, err := c.InspectContainer(ctx, name)
+	if err != nil || info.State.Running || !info.Config.Privileged {
+		t.Fatalf("after the refused start: %+v, %v", info.State, err)
+	}
+}
