@@ -51,6 +51,7 @@ func (e *PathError) Is(target error) bool { return target == ErrMalformedPath }
 // means the path had no prefix: the daemon then applies its own (unknown)
 // default version.
 type APIVersion struct {
+	// Major and Minor are the two numbers of "X.Y".
 	Major, Minor int
 }
 
@@ -78,7 +79,9 @@ func (v APIVersion) atMost(major, minor int) bool {
 
 // Route is a parsed request target.
 type Route struct {
-	Op      Operation
+	// Op is the judged operation.
+	Op Operation
+	// Version is the API version of the "/vX.Y" prefix; zero when absent.
 	Version APIVersion
 	// Container is the container reference of an exec request.
 	Container string
@@ -91,7 +94,8 @@ type Route struct {
 const maxPathLen = 8 << 10
 
 // ParseRoute parses a method and request target (path with optional query, as
-// sent on the wire) into a Route. It returns an error wrapping ErrUnsupported
+// sent on the wire, in origin form) into a Route. The method must be exactly
+// "POST", as the daemon's router matches it. It returns an error wrapping ErrUnsupported
 // for an endpoint it does not judge and a *PathError for a target it refuses.
 func ParseRoute(method, target string) (Route, error) {
 	bad := func(reason string) (Route, error) {
