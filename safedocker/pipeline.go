@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -251,5 +252,18 @@ func engineError(op string, ctx, callCtx context.Context, err error) error {
 			return fmt.Errorf("safedocker: %s: %w: %w", op, ErrDaemon, err)
 		}
 	}
-	return fmt.Errorf("safedocker: %s: %w", op, err)
+	return &opError{op: op, err: err}
 }
+
+// opError prefixes an engine error with the operation, without repeating the
+// package prefix the engine sentinels carry.
+type opError struct {
+	op  string
+	err error
+}
+
+func (e *opError) Error() string {
+	return "safedocker: " + e.op + ": " + strings.TrimPrefix(e.err.Error(), "safedocker: ")
+}
+
+func (e *opError) Unwrap() error { return e.err }

@@ -538,3 +538,16 @@ func FuzzContainerBuilder(f *testing.F) {
 		_ = tc.policy.Container(&spec)
 	})
 }
+
+func TestEngineErrorMessage(t *testing.T) {
+	tc := newTestClient(t, WithCapabilities(CapContainerRead))
+	cause := errors.New("Error response from daemon: No such container: abc")
+	tc.fake.InspectContainerFunc = func(context.Context, string) (engine.ContainerInfo, error) {
+		return engine.ContainerInfo{}, fmt.Errorf("%w: %w", engine.ErrNotFound, cause)
+	}
+	_, err := tc.InspectContainer(ctxFor(t), "abc")
+	want := "safedocker: container.inspect: not found: Error response from daemon: No such container: abc"
+	if err == nil || err.Error() != want || !errors.Is(err, ErrNotFound) || !errors.Is(err, cause) {
+		t.Fatalf("err = %v\nwant %s", err, want)
+	}
+}
