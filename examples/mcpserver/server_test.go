@@ -215,6 +215,11 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("%s: class %s below its capability's class %s", s.name, s.class, s.cap.Class())
 		}
 	}
+	// An unknown class is never offered (the Python server defaulted unknown
+	// tools to safe).
+	if (config{AllowWrite: true, AllowDestructive: true}).offers(0) {
+		t.Error("the zero safety class is offered")
+	}
 	// The read-only server holds no write or destructive capability.
 	for _, c := range (config{}).capabilities() {
 		if c.Class() != safedocker.ClassRead {
@@ -483,5 +488,45 @@ func TestLogsBounded(t *testing.T) {
 	}
 	if !logs.Truncated || len(logs.Stdout)+len(logs.Stderr) > bound || len(logs.Stdout) == 0 {
 		t.Fatalf("logs not bounded to %d bytes: %d bytes, truncated=%v", bound, len(logs.Stdout)+len(logs.Stderr), logs.Truncated)
+	}
+}
+
+// BenchmarkDeniedCreate measures one MCP tool call end to end over the
+// in-memory transport for a privileged create the policy denies (schema
+// validation, identity, capability, rate limit, policy, audit, error result).
+// No daemon is involved.
+func BenchmarkDeniedCreate(b *testing.B) {
+	ep, err := safedocker.UnixSocketEndpoint(filepath.Join(b.TempDir(), "none.sock"), safedocker.AcknowledgeRootEquivalentSocket)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := safedocker.New(ep, safedocker.WithCapabilities(safedocker.AllCapabilities()...), safedocker.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	srv, err := newServer(config{AllowWrite: true}, c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	st, ct := mcp.NewInMemoryTransports()
+	ss, err := srv.Connect(ctx, st, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ss.Close()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "v0"}, nil).Connect(ctx, ct, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cs.Close()
+	params := &mcp.CallToolParams{Name: "container_create", Arguments: map[string]any{"image": "alpine:3.20", "privileged": true, "cap_add": []string{"SYS_ADMIN"}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := cs.CallTool(ctx, params)
+		if err != nil || !res.IsError {
+			b.Fatal("not denied", err)
+		}
 	}
 }
