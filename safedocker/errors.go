@@ -67,6 +67,7 @@ type CapabilityError struct {
 	Capability Capability
 }
 
+// Error returns "safedocker: <op>: capability <name> not granted".
 func (e *CapabilityError) Error() string {
 	return fmt.Sprintf("safedocker: %s: capability %s not granted", e.Op, e.Capability)
 }
@@ -87,6 +88,7 @@ type RateLimitError struct {
 	Err error
 }
 
+// Error returns "safedocker: <op>: rate limited (<scope>), retry after <d>".
 func (e *RateLimitError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "safedocker: %s: rate limited", e.Op)
@@ -121,6 +123,7 @@ type ValidationError struct {
 	Err error
 }
 
+// Error returns "safedocker: <op>: invalid <field>: <reason>".
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("safedocker: ")
@@ -156,6 +159,7 @@ type PolicyError struct {
 	Findings []policy.Finding
 }
 
+// Error returns the operation and up to three findings on one line.
 func (e *PolicyError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "safedocker: %s: denied by policy", e.Op)
