@@ -12,9 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/distribution/reference"
-
 	"github.com/safedocker/safedocker/internal/engine"
+	"github.com/safedocker/safedocker/validate"
 )
 
 // Image operations. Safety classes and capabilities:
@@ -182,8 +181,8 @@ func checkImageRef(field, ref string) error {
 	if imageIDPattern.MatchString(ref) {
 		return nil
 	}
-	if _, err := reference.ParseNormalizedNamed(ref); err != nil {
-		return &ValidationError{Field: field, Reason: "not an image ID or reference: " + truncate(err.Error(), 128), Err: err}
+	if _, err := validate.ParseImageRef(ref, validate.DefaultTagLatest()); err != nil {
+		return &ValidationError{Field: field, Reason: "not an image ID or reference", Err: err}
 	}
 	return nil
 }
@@ -320,7 +319,7 @@ func (c *Client) pull(ctx context.Context, p pullRef, opts PullOptions) (PullRes
 			secrets = credentialForms(cred)
 		}
 	}
-	req := engine.PullRequest{Ref: p.named.String(), Platform: opts.Platform, Auth: auth}
+	req := engine.PullRequest{Ref: p.ref.String(), Platform: opts.Platform, Auth: auth}
 	if opts.Progress != nil {
 		req.Progress = func(m engine.PullProgress) {
 			opts.Progress(PullProgress{ID: redactSecrets(m.ID, secrets), Status: redactSecrets(m.Status, secrets), Current: m.Current, Total: m.Total})

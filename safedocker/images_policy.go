@@ -3,9 +3,8 @@ package safedocker
 import (
 	"strings"
 
-	"github.com/distribution/reference"
-
 	"github.com/safedocker/safedocker/policy"
+	"github.com/safedocker/safedocker/validate"
 )
 
 // ImagePolicy governs image pulls. The zero value denies every pull: list the
@@ -38,16 +37,16 @@ const (
 	checkImagePullDigest policy.CheckID = "imagePullDigest"
 )
 
-// imageRules is a compiled ImagePolicy.
+// imageRules is a compiled ImagePolicy. The zero value denies every pull.
 type imageRules struct {
-	registries    map[string]bool
-	repositories  map[string]bool
-	prefixes      []string
+	registries map[string]bool
+	// repositories is nil when ImagePolicy.Repositories is empty.
+	repositories  *validate.ImageAllowList
 	requireDigest bool
 }
 
 func compileImagePolicy(p ImagePolicy) (imageRules, error) {
-	r := imageRules{registries: map[string]bool{}, repositories: map[string]bool{}, requireDigest: p.RequireDigest}
+	r := imageRules{registries: map[string]bool{}, requireDigest: p.RequireDigest}
 	for _, reg := range p.Registries {
 		h := normaliseRegistry(reg)
 		if h == "" || strings.ContainsAny(h, "/@ \t") {
@@ -55,20 +54,17 @@ func compileImagePolicy(p ImagePolicy) (imageRules, error) {
 		}
 		r.registries[h] = true
 	}
-	for _, repo := range p.Repositories {
-		if prefix, ok := strings.CutSuffix(repo, "/*"); ok {
-			n, err := reference.ParseNormalizedNamed(prefix)
-			if err != nil {
-				return r, argError("ImagePolicy.Repositories", "%q is not a repository prefix", truncate(repo, 64))
+	if len(p.Repositories) > 0 {
+		for _, repo := range p.Repositories {
+			if checkArgText("ImagePolicy.Repositories", repo, maxImageRef) != nil {
+				return r, argError("ImagePolicy.Repositories", "%q is not a repository pattern", truncate(repo, 64))
 			}
-			r.prefixes = append(r.prefixes, repoName(n)+"/")
-			continue
 		}
-		n, err := reference.ParseNormalizedNamed(repo)
-		if err != nil || !reference.IsNameOnly(n) {
-			return r, argError("ImagePolicy.Repositories", "%q is not a repository name", truncate(repo, 64))
+		l, err := validate.NewImageAllowList(p.Repositories...)
+		if err != nil {
+			return r, &ValidationError{Field: "ImagePolicy.Repositories", Reason: err.Error(), Err: err}
 		}
-		r.repositories[repoName(n)] = true
+		r.repositories = l
 	}
 	return r, nil
 }
@@ -84,15 +80,9 @@ func normaliseRegistry(h string) string {
 	return h
 }
 
-// repoName is the full repository name with the registry host normalised
-// (lower-cased, Docker Hub aliases mapped to "docker.io").
-func repoName(n reference.Named) string {
-	return normaliseRegistry(reference.Domain(n)) + "/" + reference.Path(n)
-}
-
 // pullRef is a parsed, normalised pull reference.
 type pullRef struct {
-	named    reference.Named
+	ref      validate.ImageRef
 	registry string // "docker.io", "127.0.0.1:5000"
 	repo     string // full repository name, "docker.io/library/alpine"
 	digested bool
@@ -101,23 +91,18 @@ type pullRef struct {
 // maxImageRef bounds an image reference.
 const maxImageRef = 512
 
-// parsePullRef parses ref strictly: a tag or a digest is required (no implicit
-// ":latest").
+// parsePullRef parses ref strictly with validate.ParseImageRef: a tag or a
+// digest is required (no implicit ":latest").
 func parsePullRef(field, ref string) (pullRef, error) {
 	if err := checkArgText(field, ref, maxImageRef); err != nil {
 		return pullRef{}, err
 	}
-	n, err := reference.ParseNormalizedNamed(ref)
+	r, err := validate.ParseImageRef(ref)
 	if err != nil {
-		return pullRef{}, &ValidationError{Field: field, Reason: "not an image reference: " + truncate(err.Error(), 128), Err: err}
+		return pullRef{}, &ValidationError{Field: field, Reason: "not a pullable image reference (a tag or digest is required)", Err: err}
 	}
-	p := pullRef{named: n, registry: normaliseRegistry(reference.Domain(n)), repo: repoName(n)}
-	_, p.digested = n.(reference.Digested)
-	_, tagged := n.(reference.Tagged)
-	if !p.digested && !tagged {
-		return pullRef{}, argError(field, "%q names neither a tag nor a digest; add :tag or @sha256:...", truncate(ref, 128))
-	}
-	return p, nil
+	reg := normaliseRegistry(r.Domain())
+	return pullRef{ref: r, registry: reg, repo: reg + "/" + r.Path(), digested: r.Digest() != ""}, nil
 }
 
 // judge returns the findings for pulling p.
@@ -128,19 +113,15 @@ func (r imageRules) judge(p pullRef, requireDigest bool) []policy.Finding {
 			Reason:      "the registry is not in the allow-list",
 			Remediation: "pull from an allowed registry, or list it in ImagePolicy.Registries"})
 	}
-	if len(r.repositories) > 0 || len(r.prefixes) > 0 {
-		ok := r.repositories[p.repo]
-		for _, pre := range r.prefixes {
-			ok = ok || strings.HasPrefix(p.repo, pre)
-		}
-		if !ok {
+	if r.repositories != nil {
+		if !r.repositories.Allows(p.ref) {
 			fs = append(fs, policy.Finding{Check: checkImageRepository, Field: "image", Value: truncate(p.repo, 128),
 				Reason:      "the repository is not in the allow-list",
 				Remediation: "pull an allowed repository, or list it in ImagePolicy.Repositories"})
 		}
 	}
 	if (requireDigest || r.requireDigest) && !p.digested {
-		fs = append(fs, policy.Finding{Check: checkImagePullDigest, Field: "image", Value: truncate(p.named.String(), 128),
+		fs = append(fs, policy.Finding{Check: checkImagePullDigest, Field: "image", Value: truncate(p.ref.String(), 128),
 			Reason:      "the image is not pinned by digest",
 			Remediation: "pull repo@sha256:<digest>"})
 	}
