@@ -19,10 +19,12 @@ type ImagePolicy struct {
 	// Registries are the registry hosts pulls may come from, as "host" or
 	// "host:port" ("docker.io" for Docker Hub). Empty denies every pull.
 	Registries []string
-	// Repositories, when not empty, narrows the allowed repositories to these
-	// full names ("registry.example.com/team/app", "docker.io/library/alpine");
-	// an entry ending in "/*" allows every repository below that prefix. A
-	// repository must also be in an allowed registry.
+	// Repositories, when not empty, narrows the allowed repositories, with the
+	// patterns of validate.NewImageAllowList: a repository exactly
+	// ("registry.example.com/team/app", "alpine" for docker.io/library/alpine)
+	// or everything under a path ("registry.example.com/team/*"), never
+	// across a path boundary. A repository must also be in an allowed
+	// registry.
 	Repositories []string
 	// RequireDigest requires every pull to name a digest
 	// ("repo@sha256:..."). Pulls also require one when the client's policy
