@@ -4,8 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"time"
-
-	"github.com/safedocker/safedocker/policy"
 )
 
 // Audit events. Every operation emits exactly one decision event, allowed or
@@ -25,6 +23,7 @@ import (
 //	findings     the number of findings (policy denials)
 //	field        the invalid field (validation denials)
 //	policy       the evaluator's level, when a policy ran
+//	policy_version  the check-set version that judged the request
 //	retry_after  the limiter's retry hint (rate-limit denials)
 //	outcome      "ok" or "error" (result events)
 //	error_class  the sentinel class of the error, e.g. "not_found"
@@ -102,14 +101,14 @@ func (a auditor) denied(ctx context.Context, r *auditRecord, step string, err er
 }
 
 // allowed logs a decision event for an admitted operation.
-func (a auditor) allowed(ctx context.Context, r *auditRecord, level *policy.Level) {
+func (a auditor) allowed(ctx context.Context, r *auditRecord, v *verdict) {
 	if !a.enabled(ctx, slog.LevelInfo) {
 		return
 	}
 	attrs := r.base("decision")
 	attrs = append(attrs, slog.String("verdict", "allow"))
-	if level != nil {
-		attrs = append(attrs, slog.String("policy", level.String()))
+	if v != nil {
+		attrs = append(attrs, slog.String("policy", v.level.String()), slog.Int("policy_version", int(v.version)))
 	}
 	attrs = append(attrs, slog.Duration("duration", time.Since(r.start)))
 	a.log.LogAttrs(ctx, slog.LevelInfo, auditMessage, attrs...)

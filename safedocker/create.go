@@ -527,7 +527,7 @@ func (c *Client) callEvaluator(opts []CallOption) (*policy.Evaluator, error) {
 
 // fromDecision converts a policy decision for the pipeline.
 func fromDecision(d policy.Decision) verdict {
-	return verdict{allowed: d.Allowed, findings: d.Findings, level: d.Level}
+	return verdict{allowed: d.Allowed, findings: d.Findings, level: d.Level, version: d.Version}
 }
 
 // securityOptStrings renders parsed options back in the daemon's syntax, so

@@ -55,6 +55,7 @@ type verdict struct {
 	allowed  bool
 	findings []policy.Finding
 	level    policy.Level
+	version  policy.Version
 }
 
 // run executes op through the pipeline described above. validate and judge may
@@ -129,10 +130,10 @@ func (c *Client) run(ctx context.Context, op operation, validate func() error, j
 	}
 
 	// 4. Policy.
-	var level *policy.Level
+	var judged *verdict
 	if judge != nil {
 		v := judge()
-		level = &v.level
+		judged = &v
 		if !v.allowed {
 			findings := v.findings
 			if len(findings) == 0 {
@@ -146,7 +147,7 @@ func (c *Client) run(ctx context.Context, op operation, validate func() error, j
 	}
 
 	// 5. Audit the admission.
-	c.audit.allowed(ctx, rec, level)
+	c.audit.allowed(ctx, rec, judged)
 
 	// 6. Engine call under the class deadline.
 	callCtx, cancel := context.WithTimeout(ctx, c.deadlineFor(op))
