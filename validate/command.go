@@ -283,6 +283,13 @@ func (v *CommandValidator) validateArgv(argv []string, offset int) error {
 				Reason: fmt.Sprintf("byte offset %d", off)}
 		}
 	}
+	if len(nl) == 0 && argv[0] != "" {
+		// Fast path: a program that runs nothing else is judged by name.
+		if base := baseName(argv[0]); !isSpecial(base) {
+			c := checker{v: v}
+			return c.judge(base, word{idx: offset}, false)
+		}
+	}
 	var buf [8]word
 	ws := buf[:0]
 	if len(argv) > len(buf) {
