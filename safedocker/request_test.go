@@ -3,6 +3,8 @@ package safedocker_test
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -139,4 +141,31 @@ func ExampleJudgeRequest() {
 	// Output:
 	// container.create false
 	// privileged HostConfig.Privileged
+}
+
+// BenchmarkJudgeRequest is the whole public call on the bodies that the decode
+// package benchmarks against a plain encoding/json decode (BenchmarkDecodeOnly
+// there): typical is a docker CLI create, worst a large body, worst-legacy the
+// large body with top-level HostConfig fields (two readings judged).
+func BenchmarkJudgeRequest(b *testing.B) {
+	ev := newEvaluator(b)
+	for _, name := range []string{"typical", "worst", "worst-legacy"} {
+		body, err := os.ReadFile(filepath.Join("..", "internal", "engine", "docker", "decode", "testdata", "bench-"+name+".json"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			req := safedocker.RawRequest{Method: "POST", Path: "/v1.41/containers/create?name=web", Body: body}
+			if v, err := safedocker.JudgeRequest(ev, req); err != nil || name == "typical" && !v.Allowed {
+				b.Fatalf("%+v, %v", v, err)
+			}
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if _, err := safedocker.JudgeRequest(ev, req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
