@@ -34,6 +34,17 @@ func acceptsDoubleDash(w []string) bool {
 	return !strings.Contains(last, "=") && !isDigits(last) && !isDurationWord(last) && last != "0x1" && last != "--"
 }
 
+// assigns reports whether a wrapper form ends in a program that takes
+// NAME=VALUE assignments before the command.
+func assigns(w []string) bool {
+	for _, a := range w {
+		if b := baseName(a); b == "env" || b == "sudo" {
+			return true
+		}
+	}
+	return false
+}
+
 // shellQuote quotes s for a POSIX shell.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
@@ -124,6 +135,9 @@ func FuzzValidateArgv(f *testing.F) {
 		for _, w := range wrapperForms {
 			if sep != nil && !acceptsDoubleDash(w) {
 				continue
+			}
+			if strings.Contains(argv[0], "=") && assigns(w) {
+				continue // env and sudo read NAME=VALUE as an assignment, even after --
 			}
 			wrapped := append(append(append([]string(nil), w...), sep...), argv...)
 			if v.ValidateArgv(wrapped) == nil {
