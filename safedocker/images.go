@@ -210,7 +210,7 @@ func (c *Client) ListImages(ctx context.Context, opts ImageListOptions) (ImageLi
 		f.add("label", labels...)
 		f.add("dangling", boolFilterValue(opts.Dangling)...)
 		req.Filters = f
-		return nil
+		return checkFilters(validate.ImageObjects, f)
 	}
 	err := c.run(ctx, operation{name: "image.list", cap: CapImageRead}, validate, nil, func(ctx context.Context) error {
 		list, err := c.eng.ImageList(ctx, req)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/safedocker/safedocker/internal/engine"
 	"github.com/safedocker/safedocker/policy"
+	"github.com/safedocker/safedocker/validate"
 )
 
 // Network operations. Safety classes and capabilities:
@@ -185,7 +186,7 @@ func (c *Client) ListNetworks(ctx context.Context, opts NetworkListOptions) (Net
 		}
 		f.add("label", labels...)
 		req.Filters = f
-		return nil
+		return checkFilters(validate.NetworkObjects, f)
 	}
 	err := c.run(ctx, operation{name: "network.list", cap: CapNetworkRead}, validate, nil, func(ctx context.Context) error {
 		list, err := c.eng.NetworkList(ctx, req)

@@ -2,27 +2,22 @@ package safedocker
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/safedocker/safedocker/policy"
+	"github.com/safedocker/safedocker/validate"
 )
 
 // Argument checks shared by the exec, image, volume, network and system
 // operations. Each returns a *ValidationError naming the field; values in
 // reasons are truncated and never secret.
 
-// objectNamePattern is the daemon's restricted name pattern for containers,
-// volumes and networks we create, and the form of a name or ID we accept when
-// referring to an existing object (a container name may start with "/").
-var objectNamePattern = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
-
-// maxObjectName bounds names and IDs.
+// maxObjectName bounds driver names and other short identifiers.
 const maxObjectName = 255
 
 // maxText bounds free-text arguments (filter values, label values, aliases).
@@ -35,24 +30,33 @@ func argError(field, format string, args ...any) *ValidationError {
 	return &ValidationError{Field: field, Reason: fmt.Sprintf(format, args...)}
 }
 
-// checkObjectName validates the name of an object to create.
+// checkObjectName validates the name of an object to create with the validate
+// package's name grammar ([a-zA-Z0-9][a-zA-Z0-9_.-]+, at most
+// validate.MaxNameLength bytes).
 func checkObjectName(field, name string) error {
-	if name == "" {
-		return argError(field, "must not be empty")
-	}
-	if len(name) > maxObjectName {
-		return argError(field, "longer than %d bytes", maxObjectName)
-	}
-	if !objectNamePattern.MatchString(name) {
-		return argError(field, "%q must match %s", truncate(name, 64), objectNamePattern)
+	if _, err := validate.ParseVolumeName(name); err != nil {
+		return &ValidationError{Field: field, Reason: validationReason(err), Err: err}
 	}
 	return nil
 }
 
-// checkObjectRef validates a reference to an existing container, volume or network:
-// a name (a container name may carry its leading "/") or a full or short ID.
+// checkObjectRef validates a reference to an existing container, volume or
+// network: a name in the same grammar (a container name may carry its leading
+// "/") or a full or short ID.
 func checkObjectRef(field, ref string) error {
-	return checkObjectName(field, strings.TrimPrefix(ref, "/"))
+	if _, err := validate.ParseContainerName(ref); err != nil {
+		return &ValidationError{Field: field, Reason: validationReason(err), Err: err}
+	}
+	return nil
+}
+
+// validationReason is the reason of a validate error, without its prefix.
+func validationReason(err error) string {
+	var ve *validate.Error
+	if errors.As(err, &ve) {
+		return ve.Reason
+	}
+	return "invalid"
 }
 
 // checkArgText validates a free-text value: valid UTF-8, no control characters,
@@ -72,21 +76,24 @@ func checkArgText(field, s string, max int) error {
 	return nil
 }
 
-// checkNewLabels validates labels to set on a new object.
+// checkNewLabels validates labels to set on a new object with
+// validate.ParseLabels: key syntax, value syntax, and no keys under Docker's
+// reserved prefixes (com.docker., io.docker., org.dockerproject.).
 func checkNewLabels(field string, labels map[string]string) error {
 	if len(labels) > maxLabels {
 		return argError(field, "more than %d labels", maxLabels)
 	}
-	for _, k := range slices.Sorted(maps.Keys(labels)) {
-		if k == "" {
-			return argError(field, "empty label key")
-		}
-		if err := checkArgText(field+"["+truncate(k, 64)+"]", k, 256); err != nil {
-			return err
-		}
-		if err := checkArgText(field+"["+truncate(k, 64)+"]", labels[k], maxText); err != nil {
-			return err
-		}
+	if _, err := validate.ParseLabels(labels); err != nil {
+		return &ValidationError{Field: field, Reason: validationReason(err), Err: err}
+	}
+	return nil
+}
+
+// checkFilters runs the typed filters of a list through validate.ParseFilters
+// (key allow-list and value syntax per kind).
+func checkFilters(kind validate.ObjectKind, f opsFilterSet) error {
+	if _, err := validate.ParseFilters(kind, f); err != nil {
+		return &ValidationError{Field: "filters", Reason: validationReason(err), Err: err}
 	}
 	return nil
 }

@@ -187,7 +187,7 @@ func TestOpsDenialsNeverReachEngine(t *testing.T) {
 			return err
 		}, ErrPolicyViolation},
 		{"volume plugin driver", "policy", func(ctx context.Context, c *Client) error {
-			_, err := c.CreateVolume(ctx, "v", VolumeCreateOptions{Driver: "sshfs"})
+			_, err := c.CreateVolume(ctx, "vol1", VolumeCreateOptions{Driver: "sshfs"})
 			return err
 		}, ErrPolicyViolation},
 		{"volume bad name", "validation", func(ctx context.Context, c *Client) error {
@@ -195,23 +195,23 @@ func TestOpsDenialsNeverReachEngine(t *testing.T) {
 			return err
 		}, ErrInvalidInput},
 		{"network host driver", "policy", func(ctx context.Context, c *Client) error {
-			_, err := c.CreateNetwork(ctx, "n", NetworkCreateOptions{Driver: "host"})
+			_, err := c.CreateNetwork(ctx, "net1", NetworkCreateOptions{Driver: "host"})
 			return err
 		}, ErrPolicyViolation},
 		{"network macvlan", "policy", func(ctx context.Context, c *Client) error {
-			_, err := c.CreateNetwork(ctx, "n", NetworkCreateOptions{Driver: "macvlan", Options: map[string]string{"parent": "eth0"}})
+			_, err := c.CreateNetwork(ctx, "net1", NetworkCreateOptions{Driver: "macvlan", Options: map[string]string{"parent": "eth0"}})
 			return err
 		}, ErrPolicyViolation},
 		{"network ipvlan", "policy", func(ctx context.Context, c *Client) error {
-			_, err := c.CreateNetwork(ctx, "n", NetworkCreateOptions{Driver: "ipvlan"})
+			_, err := c.CreateNetwork(ctx, "net1", NetworkCreateOptions{Driver: "ipvlan"})
 			return err
 		}, ErrPolicyViolation},
 		{"network host bridge name", "policy", func(ctx context.Context, c *Client) error {
-			_, err := c.CreateNetwork(ctx, "n", NetworkCreateOptions{Options: map[string]string{"com.docker.network.bridge.name": "br0"}})
+			_, err := c.CreateNetwork(ctx, "net1", NetworkCreateOptions{Options: map[string]string{"com.docker.network.bridge.name": "br0"}})
 			return err
 		}, ErrPolicyViolation},
 		{"network custom subnet", "policy", func(ctx context.Context, c *Client) error {
-			_, err := c.CreateNetwork(ctx, "n", NetworkCreateOptions{IPAM: []IPAMPool{{Subnet: "192.168.1.0/24"}}})
+			_, err := c.CreateNetwork(ctx, "net1", NetworkCreateOptions{IPAM: []IPAMPool{{Subnet: "192.168.1.0/24"}}})
 			return err
 		}, ErrPolicyViolation},
 		{"connect host network", "policy", func(ctx context.Context, c *Client) error {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/safedocker/safedocker/internal/engine"
 	"github.com/safedocker/safedocker/policy"
+	"github.com/safedocker/safedocker/validate"
 )
 
 // Volume operations. Safety classes and capabilities:
@@ -131,7 +132,7 @@ func (c *Client) ListVolumes(ctx context.Context, opts VolumeListOptions) (Volum
 		f.add("label", labels...)
 		f.add("dangling", boolFilterValue(opts.Dangling)...)
 		req.Filters = f
-		return nil
+		return checkFilters(validate.VolumeObjects, f)
 	}
 	err := c.run(ctx, operation{name: "volume.list", cap: CapVolumeRead}, validate, nil, func(ctx context.Context) error {
 		list, err := c.eng.VolumeList(ctx, req)
