@@ -190,6 +190,14 @@ func TestOpsDenialsNeverReachEngine(t *testing.T) {
 			_, err := c.CreateVolume(ctx, "vol1", VolumeCreateOptions{Driver: "sshfs"})
 			return err
 		}, ErrPolicyViolation},
+		{"volume with a reserved docker label", "validation", func(ctx context.Context, c *Client) error {
+			_, err := c.CreateVolume(ctx, "vol1", VolumeCreateOptions{Labels: map[string]string{"com.docker.compose.project": "x"}})
+			return err
+		}, ErrInvalidInput},
+		{"network list filter with a control character", "validation", func(ctx context.Context, c *Client) error {
+			_, err := c.ListNetworks(ctx, NetworkListOptions{Name: "a\tb"})
+			return err
+		}, ErrInvalidInput},
 		{"volume bad name", "validation", func(ctx context.Context, c *Client) error {
 			_, err := c.CreateVolume(ctx, "/etc", VolumeCreateOptions{})
 			return err
