@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -171,7 +173,8 @@ func TestIntegrationLogBoundsAndStop(t *testing.T) {
 	c := socketClient(t, sock, safedocker.WithCapabilities(containerGrant...),
 		safedocker.WithLogger(slog.New(slog.DiscardHandler)))
 	ctx := t.Context()
-	spam, err := c.NewContainer(img).WithName(dockertest.Name(t, "spam")).WithCommand("spam", "100000").Create(ctx)
+	spamName := dockertest.Name(t, "spam")
+	spam, err := c.NewContainer(img).WithName(spamName).WithCommand("spam", "100000").Create(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,6 +184,9 @@ func TestIntegrationLogBoundsAndStop(t *testing.T) {
 	}
 	if _, err := c.WaitContainer(ctx, spam.ID, ""); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := c.NewContainer(img).WithName(spamName).Create(ctx); !errors.Is(err, safedocker.ErrConflict) {
+		t.Fatalf("second create with the same name: %v, want ErrConflict", err)
 	}
 	l, err := c.ContainerLogs(ctx, spam.ID, safedocker.LogsOptions{MaxBytes: 4096, Tail: 100000})
 	if err != nil || !l.Truncated || len(l.Stdout)+len(l.Stderr) != 4096 {
@@ -425,5 +431,40 @@ func TestIntegrationStartRejudgesContainersCreatedElsewhere(t *testing.T) {
 	info, err := c.InspectContainer(ctx, name)
 	if err != nil || info.State.Running || !info.Config.Privileged {
 		t.Fatalf("after the refused start: %+v, %v", info.State, err)
+	}
+}
+
+// TestPingRunsTheSocketCheck proves Ping refuses an unsafe socket before
+// sending anything: the listener behind a world-writable socket never sees a
+// connection.
+func TestPingRunsTheSocketCheck(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/docker.sock"
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan struct{}, 1)
+	go func() {
+		if conn, err := ln.Accept(); err == nil {
+			accepted <- struct{}{}
+			conn.Close()
+		}
+	}()
+	if err := os.Chmod(path, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	c := socketClient(t, path, safedocker.WithCapabilities(safedocker.CapSystemRead),
+		safedocker.WithLogger(slog.New(slog.DiscardHandler)))
+	_, err = c.Ping(t.Context())
+	var se *safedocker.SocketError
+	if !errors.Is(err, safedocker.ErrUnavailable) || !errors.As(err, &se) {
+		t.Fatalf("Ping on a world-writable socket: %v, want ErrUnavailable and a *SocketError", err)
+	}
+	select {
+	case <-accepted:
+		t.Fatal("Ping connected to an unsafe socket")
+	case <-time.After(100 * time.Millisecond):
 	}
 }
