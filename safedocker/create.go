@@ -61,8 +61,9 @@ type ContainerBuilder struct {
 func NewContainer(image string) ContainerBuilder {
 	t, pids, mem := true, int64(DefaultPidsLimit), int64(DefaultMemoryLimit)
 	b := ContainerBuilder{spec: policy.Container{
-		Image:     image,
-		Security:  policy.SecurityOptions{NoNewPrivileges: &t},
+		Image: image,
+		Security: policy.SecurityOptions{NoNewPrivileges: &t,
+			Fields: map[string]string{"no-new-privileges": "NoNewPrivileges"}},
 		Resources: policy.Resources{Memory: mem, PidsLimit: &pids, Init: &t},
 	}}
 	if err := checkImage(image); err != nil {
@@ -295,7 +296,12 @@ func (b ContainerBuilder) WithInit(on bool) ContainerBuilder {
 // WithNoNewPrivileges sets no-new-privileges. Default true.
 func (b ContainerBuilder) WithNoNewPrivileges(on bool) ContainerBuilder {
 	b.spec.Security.NoNewPrivileges = &on
-	b.spec.Security.Fields = nil
+	fields := maps.Clone(b.spec.Security.Fields)
+	if fields == nil {
+		fields = make(map[string]string, 1)
+	}
+	fields["no-new-privileges"] = "NoNewPrivileges"
+	b.spec.Security.Fields = fields
 	return b
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -549,5 +550,30 @@ func TestEngineErrorMessage(t *testing.T) {
 	want := "safedocker: container.inspect: not found: Error response from daemon: No such container: abc"
 	if err == nil || err.Error() != want || !errors.Is(err, ErrNotFound) || !errors.Is(err, cause) {
 		t.Fatalf("err = %v\nwant %s", err, want)
+	}
+}
+
+func TestBuilderFindingsNameBuilderFields(t *testing.T) {
+	tc := newTestClient(t, WithCapabilities(CapContainerCreate))
+	tc.fake.Forbid()
+	_, err := tc.NewContainer("alpine:3").WithNoNewPrivileges(false).WithSecurityOpt("seccomp=unconfined").
+		Create(ctxFor(t), Tighten(policy.RaiseLevel(policy.LevelRestricted)))
+	var pe *PolicyError
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v", err)
+	}
+	fields := map[string]bool{}
+	for _, f := range pe.Findings {
+		fields[f.Field] = true
+	}
+	// WithSecurityOpt re-parses the whole list: no-new-privileges=false is
+	// entry 0, seccomp=unconfined entry 1.
+	if !fields["SecurityOpt[0]"] || !fields["SecurityOpt[1]"] {
+		t.Errorf("finding fields = %v, want SecurityOpt[0] and SecurityOpt[1]", fields)
+	}
+	_, err = tc.NewContainer("alpine:3").WithNoNewPrivileges(false).
+		Create(ctxFor(t), Tighten(policy.RaiseLevel(policy.LevelRestricted)))
+	if !errors.As(err, &pe) || !slices.ContainsFunc(pe.Findings, func(f policy.Finding) bool { return f.Field == "NoNewPrivileges" }) {
+		t.Errorf("findings = %v, want one on NoNewPrivileges", err)
 	}
 }
