@@ -46,7 +46,7 @@ fi
 # Ratios of medians (ns/op; B/key for memory).
 grep -E '^Benchmark' "$out" | awk '{
 	name = $1; sub(/-[0-9]+$/, "", name)
-	for (i = 2; i < NF; i++) if ($(i+1) == "ns/op" || $(i+1) == "B/key") print name, $(i+1), $i
+	for (i = 2; i < NF; i++) if ($(i+1) == "ns/op" || $(i+1) == "cpu-ns/op" || $(i+1) == "B/key") print name, $(i+1), $i
 }' | sort -k1,1 -k2,2 -k3,3g | awk '
 	{ k = $1 " " $2; v[k, ++n[k]] = $3 }
 	END {
@@ -54,17 +54,21 @@ grep -E '^Benchmark' "$out" | awk '{
 		split("serial parallel", modes, " ")
 		print ""
 		print "ratios of medians (target: memory <= 0.5 x fastest peer, redis <= 1.0 x redis_rate)"
-		for (j = 1; j <= 2; j++) {
-			md = modes[j]; best = ""; bv = 0
+		split("ns/op cpu-ns/op", units, " ")
+		for (j = 1; j <= 2; j++) for (u = 1; u <= 2; u++) {
+			md = modes[j]; un = units[u]; best = ""; bv = 0
 			split("xtime-syncmap sethvargo ulule", peers, " ")
 			for (p = 1; p <= 3; p++) {
-				k = "BenchmarkMemory/" md "/" peers[p] " ns/op"
+				k = "BenchmarkMemory/" md "/" peers[p] " " un
 				if ((k in m) && (bv == 0 || m[k] < bv)) { bv = m[k]; best = peers[p] }
 			}
-			o = "BenchmarkMemory/" md "/ours-client+global ns/op"
-			if ((o in m) && bv > 0) printf "memory %-8s ours client+global %8.1f ns vs fastest peer %-13s %8.1f ns: %.2fx\n", md, m[o], best, bv, m[o] / bv
+			o = "BenchmarkMemory/" md "/ours-client+global " un
+			if ((o in m) && bv > 0) printf "memory %-8s %-9s ours client+global %8.1f vs fastest peer %-13s %8.1f: %.2fx\n", md, un, m[o], best, bv, m[o] / bv
+		}
+		for (j = 1; j <= 2; j++) {
+			md = modes[j]
 			o = "BenchmarkRedis/" md "/ours-client+global ns/op"; r = "BenchmarkRedis/" md "/redis_rate ns/op"
-			if ((o in m) && (r in m)) printf "redis  %-8s ours client+global %8.0f ns vs redis_rate (1 key)     %8.0f ns: %.2fx\n", md, m[o], m[r], m[o] / m[r]
+			if ((o in m) && (r in m)) printf "redis  %-8s ns/op     ours client+global %8.0f vs redis_rate (1 key) %8.0f: %.2fx\n", md, m[o], m[r], m[o] / m[r]
 		}
 		split("ours xtime-syncmap sethvargo ulule", all, " ")
 		for (p = 1; p <= 4; p++) { k = "BenchmarkBytesPerKey/" all[p] " B/key"; if (k in m) printf "retained heap per key (1,000,000 keys) %-13s %6.1f B\n", all[p], m[k] }
