@@ -577,3 +577,47 @@ func TestBuilderFindingsNameBuilderFields(t *testing.T) {
 		t.Errorf("findings = %v, want one on NoNewPrivileges", err)
 	}
 }
+
+func TestNewDoesNoIOAndValidates(t *testing.T) {
+	ep, err := UnixSocketEndpoint("/nonexistent/safedocker/docker.sock", AcknowledgeRootEquivalentSocket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(ep, WithCapabilities(CapSystemRead), WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatalf("New must not touch the socket: %v", err)
+	}
+	defer c.Close()
+	if _, err := c.Ping(t.Context()); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("Ping on a missing socket: %v, want ErrUnavailable", err)
+	}
+	if _, err := New(Endpoint{}); !errors.Is(err, ErrInvalidEndpoint) {
+		t.Errorf("zero endpoint: %v", err)
+	}
+	for name, opts := range map[string][]Option{
+		"nil option":         {nil},
+		"unknown capability": {WithCapabilities(Capability(200))},
+		"nil logger":         {WithLogger(nil)},
+		"nil limiter":        {WithLimiter(nil)},
+		"negative deadline":  {WithDeadlines(Deadlines{Read: -1})},
+		"huge bound":         {WithOutputBounds(OutputBounds{LogBytes: MaxOutputBytes + 1})},
+		"bad API version":    {WithAPIVersion("v2")},
+		"policy and paths":   {WithPolicy(mustPolicy(t)), WithHostPathResolver(stubResolver{})},
+	} {
+		if _, err := New(ep, opts...); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("%s: err = %v, want ErrInvalidInput", name, err)
+		}
+	}
+}
+
+type stubResolver struct{}
+
+func (stubResolver) ResolveHostPath(p string) (string, error) { return p, nil }
+
+func mustPolicy(t *testing.T) *policy.Evaluator {
+	ev, err := policy.New(policy.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
