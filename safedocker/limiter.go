@@ -10,11 +10,11 @@ import (
 // Acquire decides atomically for client and for the global limits, spending
 // cost units. On admission it returns a release function that frees the
 // in-flight slot; the client calls it exactly once, when the operation ends
-// (also on panic or cancellation). On refusal it returns an error; an error
-// carrying a retry hint (as *ratelimit.LimitError does, through
-// RetryAfter and Scope fields read via the interfaces below) is reported in
-// *RateLimitError. Any error, including a limiter failure, refuses the
-// operation: the client fails closed.
+// (also on panic or cancellation). On refusal it returns an error. A
+// *ratelimit.LimitError (anywhere in the chain) supplies the Scope and
+// RetryAfter of the *RateLimitError the operation returns. Any other error,
+// including a limiter or store failure, also refuses the operation (Scope
+// "error"): the client fails closed.
 //
 // Implementations must be safe for concurrent use.
 type Limiter interface {
