@@ -134,8 +134,9 @@ func mapCreate(rt Route, cfg *container.Config, hc *container.HostConfig, nc *ne
 
 	// Mounts: Binds, Mounts, Tmpfs, then the anonymous volumes of Config.Volumes.
 	c.Mounts = make([]policy.Mount, 0, len(hc.Binds)+len(hc.Mounts)+len(hc.Tmpfs)+len(cfg.Volumes))
+	bindFields := indexedFields(hp+"Binds", len(hc.Binds))
 	for i, b := range hc.Binds {
-		field := hp + "Binds[" + strconv.Itoa(i) + "]"
+		field := bindFields[i]
 		m, err := policy.ParseBind(field, b, hc.VolumeDriver)
 		if err != nil {
 			iv.add(field, b, "bind specification the daemon would not accept or that cannot be modelled")
@@ -143,8 +144,9 @@ func mapCreate(rt Route, cfg *container.Config, hc *container.HostConfig, nc *ne
 		}
 		c.Mounts = append(c.Mounts, m)
 	}
+	mountFields := indexedFields(hp+"Mounts", len(hc.Mounts))
 	for i := range hc.Mounts {
-		if m, ok := mapMount(ver, hp+"Mounts["+strconv.Itoa(i)+"]", &hc.Mounts[i], &iv); ok {
+		if m, ok := mapMount(ver, mountFields[i], &hc.Mounts[i], &iv); ok {
 			c.Mounts = append(c.Mounts, m)
 		}
 	}
@@ -331,14 +333,14 @@ func mapPorts(c *policy.Container, pm nat.PortMap, hp string, iv *invalids) {
 	}
 	keys := slices.Sorted(maps.Keys(pm))
 	for _, k := range keys {
-		field := hp + "PortBindings[" + string(k) + "]"
+		field := func() string { return hp + "PortBindings[" + string(k) + "]" }
 		num, proto, _ := strings.Cut(string(k), "/")
 		if proto == "" {
 			proto = "tcp"
 		}
 		cp, err := strconv.ParseUint(num, 10, 16)
 		if err != nil || cp == 0 {
-			iv.add(field, string(k), "container port must be a single port number (ranges are not modelled)")
+			iv.add(field(), string(k), "container port must be a single port number (ranges are not modelled)")
 			continue
 		}
 		var pr policy.Protocol
@@ -350,11 +352,11 @@ func mapPorts(c *policy.Container, pm nat.PortMap, hp string, iv *invalids) {
 		case "sctp":
 			pr = policy.ProtocolSCTP
 		default:
-			iv.add(field, string(k), "unknown protocol")
+			iv.add(field(), string(k), "unknown protocol")
 			continue
 		}
 		for j, b := range pm[k] {
-			bf := field + "[" + strconv.Itoa(j) + "]"
+			bf := hp + "PortBindings[" + string(k) + "][" + strconv.Itoa(j) + "]"
 			pb := policy.PortBinding{Field: bf, ContainerPort: uint16(cp), Protocol: pr}
 			if b.HostIP != "" {
 				ip, err := netip.ParseAddr(b.HostIP)
@@ -407,4 +409,28 @@ func applyUnknown(iv *invalids, unknown []unknownKey, caps *[]string) {
 		}
 		iv.add(field, string(bytes.TrimSpace(u.value)), "unknown field: a daemon of another version may honour it")
 	}
+}
+
+// indexedFields returns prefix+"[i]" for i in [0, n), sharing one allocation.
+func indexedFields(prefix string, n int) []string {
+	if n == 0 {
+		return nil
+	}
+	buf := make([]byte, 0, n*(len(prefix)+5))
+	ends := make([]int, n)
+	for i := range n {
+		buf = append(buf, prefix...)
+		buf = append(buf, '[')
+		buf = strconv.AppendInt(buf, int64(i), 10)
+		buf = append(buf, ']')
+		ends[i] = len(buf)
+	}
+	all := string(buf)
+	out := make([]string, n)
+	start := 0
+	for i, end := range ends {
+		out[i] = all[start:end]
+		start = end
+	}
+	return out
 }

@@ -412,3 +412,13 @@ func TestLegacyMergePatch(t *testing.T) {
 		}
 	}
 }
+
+func TestIndexedFields(t *testing.T) {
+	got := indexedFields("HostConfig.Binds", 12)
+	if len(got) != 12 || got[0] != "HostConfig.Binds[0]" || got[11] != "HostConfig.Binds[11]" {
+		t.Errorf("indexedFields = %q", got)
+	}
+	if indexedFields("x", 0) != nil {
+		t.Error("indexedFields(x, 0) must be nil")
+	}
+}
