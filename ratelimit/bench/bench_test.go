@@ -116,11 +116,29 @@ func ululeStore(b *testing.B) decider {
 	}
 }
 
+// oursStore decides through memorystore.Store.Take directly, without the
+// Limiter's argument checks and error wrapping.
+func oursStore(b *testing.B) decider {
+	s, err := memorystore.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = s.Close(context.Background()) })
+	l := mustLimit(b, perSecond, time.Second, perSecond)
+	g := mustLimit(b, 1_000_000_000, time.Second, 1_000_000_000)
+	ctx := context.Background()
+	return func(key string) bool {
+		r, err := s.Take(ctx, ratelimit.Query{Key: key, Limit: l, Global: g, Cost: 1})
+		return err == nil && r.Allowed
+	}
+}
+
 var memory = []struct {
 	name string
 	new  func(*testing.B) decider
 }{
 	{"ours-client+global", func(b *testing.B) decider { return ours(b, true) }},
+	{"ours-store-client+global", oursStore},
 	{"ours-client", func(b *testing.B) decider { return ours(b, false) }},
 	{"xtime-syncmap", xtime},
 	{"sethvargo", sethvargoStore},

@@ -196,7 +196,18 @@ func (s *Store) Take(ctx context.Context, q ratelimit.Query) (ratelimit.Result, 
 	h := s.hash(q.Key)
 	sh := s.shardOf(h)
 	if sl := sh.table.Load().find(h); sl != nil {
-		if r, ok := s.takeExisting(sl, &q, now); ok {
+		if q.Global.IsZero() { // the common case, kept short
+			for {
+				v := sl.tat.Load()
+				if v == dead {
+					break
+				}
+				d := q.Limit.Decide(v, now, q.Cost)
+				if !d.Allowed || sl.tat.CompareAndSwap(v, d.TAT) {
+					return d.Result(ratelimit.ScopeClient, time.Nanosecond), nil
+				}
+			}
+		} else if r, ok := s.takeExisting(sl, &q, now); ok {
 			return r, nil
 		}
 	}
