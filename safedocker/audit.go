@@ -26,7 +26,8 @@ import (
 //	policy_version  the check-set version that judged the request
 //	retry_after  the limiter's retry hint (rate-limit denials)
 //	outcome      "ok" or "error" (result events)
-//	error_class  the sentinel class of the error, e.g. "not_found"
+//	error_class  the sentinel class of the error, e.g. "not_found" or
+//	             "credentials" (a failing credential provider)
 //	duration     time spent: deciding (decision) or in the engine (result)
 //
 // Events never carry environment values, credentials, error messages from the

@@ -37,7 +37,9 @@
 //     ([Deadlines]), with bounded output ([OutputBounds]); daemon errors are
 //     mapped onto [ErrNotFound], [ErrConflict], [ErrRejected],
 //     [ErrForbidden], [ErrUnavailable], [ErrNotImplemented], [ErrDaemon],
-//     [ErrTimeout] and [ErrCanceled], wrapping the cause.
+//     [ErrTimeout] and [ErrCanceled], wrapping the cause; a pull whose
+//     credential provider fails returns a [*CredentialError]
+//     ([ErrCredentials]) and never reaches the daemon.
 //
 // # Capabilities
 //

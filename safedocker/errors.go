@@ -12,7 +12,8 @@ import (
 
 // Sentinel errors. Every error an operation returns matches exactly one of them
 // with errors.Is (plus context.Canceled or context.DeadlineExceeded where
-// noted). The typed errors below carry details and match their sentinel.
+// noted), or, for a pull whose credential provider failed, ErrCredentials
+// alone. The typed errors below carry details and match their sentinel.
 var (
 	// ErrCapabilityDenied is returned when the operation's capability is not in
 	// the client's grant. It is returned before the rate limiter, validation,
@@ -215,6 +216,8 @@ func errorClass(err error) string {
 		return "policy_violation"
 	case errors.Is(err, ErrClosed):
 		return "closed"
+	case errors.Is(err, ErrCredentials):
+		return "credentials"
 	case errors.Is(err, ErrNotFound):
 		return "not_found"
 	case errors.Is(err, ErrConflict):

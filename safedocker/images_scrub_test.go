@@ -70,3 +70,29 @@ func TestPullHandsCredentialToEngineOnce(t *testing.T) {
 		t.Fatal("credential in audit log")
 	}
 }
+
+// A failing credential provider is reported as ErrCredentials only (not as a
+// daemon failure) and audited with error_class=credentials; nothing reaches
+// the engine.
+func TestCredentialFailureIsNotADaemonError(t *testing.T) {
+	tc := newTestClient(t, WithCapabilities(CapImagePull),
+		WithImagePolicy(ImagePolicy{Registries: []string{"registry.example.com"}}))
+	tc.fake.Forbid()
+	cause := errors.New("vault sealed")
+	prov := func(context.Context, string) (Credential, error) { return Credential{}, cause }
+	_, err := tc.PullImage(ctxFor(t), "registry.example.com/team/app:v1", PullOptions{Credentials: prov})
+	var ce *CredentialError
+	if !errors.Is(err, ErrCredentials) || !errors.As(err, &ce) || !errors.Is(err, cause) {
+		t.Fatalf("err = %v, want a *CredentialError", err)
+	}
+	if errors.Is(err, ErrDaemon) {
+		t.Errorf("a provider failure also matches ErrDaemon: %v", err)
+	}
+	if got := errorClass(err); got != "credentials" {
+		t.Errorf("errorClass = %q, want credentials", got)
+	}
+	ev := tc.audit.events(t)
+	if last := ev[len(ev)-1]; last["event"] != "result" || last["error_class"] != "credentials" {
+		t.Errorf("last audit event = %v", last)
+	}
+}

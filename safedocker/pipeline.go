@@ -218,16 +218,19 @@ func contextError(op string, cerr error) error {
 	return fmt.Errorf("safedocker: %s: %w: %w", op, ErrCanceled, cerr)
 }
 
-// knownSentinels are the errors an engine error must match one of.
+// knownSentinels are the errors an error of the engine step must match one
+// of: the engine sentinels, and ErrCredentials for a credential provider that
+// failed during a pull (a client-side failure, not the daemon's).
 var knownSentinels = [...]error{
 	engine.ErrNotFound, engine.ErrConflict, engine.ErrRejected, engine.ErrForbidden,
 	engine.ErrUnavailable, engine.ErrNotImplemented, engine.ErrDaemon,
-	engine.ErrTimeout, engine.ErrCanceled,
+	engine.ErrTimeout, engine.ErrCanceled, ErrCredentials,
 }
 
 // engineError wraps an engine error with the operation name and guarantees it
 // matches exactly one sentinel: context expiry becomes ErrTimeout or
-// ErrCanceled, and an unclassified error becomes ErrDaemon.
+// ErrCanceled, an error matching one of knownSentinels keeps it, and an
+// unclassified error becomes ErrDaemon.
 func engineError(op string, ctx, callCtx context.Context, err error) error {
 	if err == nil {
 		return nil
