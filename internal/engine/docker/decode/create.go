@@ -128,6 +128,7 @@ func mapCreate(rt Route, cfg *container.Config, hc *container.HostConfig, nc *ne
 		iv.add(hp+"NetworkMode", string(hc.NetworkMode), "unknown network mode")
 	}
 	c.NetworkMode = nm
+	mapLogConfig(hc, hp, &iv)
 	if len(hc.Links) > 0 {
 		iv.add(hp+"Links", strings.Join(hc.Links, ","), "legacy links give access to another container's environment and network; not modelled")
 	}
@@ -433,4 +434,25 @@ func indexedFields(prefix string, n int) []string {
 		start = end
 	}
 	return out
+}
+
+// mapLogConfig fails closed on log drivers and options that make the daemon
+// (root, in the host network namespace) send the container's output over the
+// network or use its own credentials (syslog, fluentd, gelf, awslogs, splunk,
+// gcplogs and plugins): the model cannot express them.
+func mapLogConfig(hc *container.HostConfig, hp string, iv *invalids) {
+	switch hc.LogConfig.Type {
+	case "", "json-file", "local", "journald", "none":
+	default:
+		iv.add(hp+"LogConfig.Type", hc.LogConfig.Type, "log driver sends the container's output from the host over the network or with the daemon's credentials; only json-file, local, journald and none are modelled")
+	}
+	for _, k := range slices.Sorted(maps.Keys(hc.LogConfig.Config)) {
+		switch k {
+		case "max-size", "max-file", "compress", "labels", "labels-regex", "env", "env-regex", "tag", "mode", "max-buffer-size":
+		default:
+			// With an empty Type the options go to the daemon's default driver,
+			// which may be a network one (syslog-address, fluentd-address...).
+			iv.add(hp+"LogConfig.Config["+k+"]", hc.LogConfig.Config[k], "log option not modelled (it may redirect a network log driver)")
+		}
+	}
 }

@@ -422,3 +422,18 @@ func TestIndexedFields(t *testing.T) {
 		t.Error("indexedFields(x, 0) must be nil")
 	}
 }
+
+func TestLogConfig(t *testing.T) {
+	for body, want := range map[string][]string{
+		`{"Image":"x","HostConfig":{"LogConfig":{"Type":"","Config":{}}}}`:                                            nil,
+		`{"Image":"x","HostConfig":{"LogConfig":{"Type":"json-file","Config":{"max-size":"10m","max-file":"3"}}}}`:    nil,
+		`{"Image":"x","HostConfig":{"LogConfig":{"Type":"syslog","Config":{"syslog-address":"tcp://10.0.0.1:514"}}}}`: {"HostConfig.LogConfig.Type", "HostConfig.LogConfig.Config[syslog-address]"},
+		`{"Image":"x","HostConfig":{"LogConfig":{"Type":"","Config":{"fluentd-address":"evil:24224","tag":"t"}}}}`:    {"HostConfig.LogConfig.Config[fluentd-address]"},
+		`{"Image":"x","HostConfig":{"LogConfig":{"Type":"awslogs","Config":{}}}}`:                                     {"HostConfig.LogConfig.Type"},
+	} {
+		r := mustCreate(t, "/containers/create", body)
+		if got := invalidFields(r.Container.Invalid); !slices.Equal(got, want) {
+			t.Errorf("%s: Invalid %v; want %v", body, got, want)
+		}
+	}
+}

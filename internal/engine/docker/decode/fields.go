@@ -69,8 +69,8 @@ func Fields() []FieldRule {
 		// HostConfig.
 		{"create:HostConfig.Binds", Mapped, false, "Container.Mounts via policy.ParseBind"},
 		{"create:HostConfig.ContainerIDFile", Neutral, false, "a client-side file name; the daemon does not use it"},
-		{"create:HostConfig.LogConfig.Type", Neutral, false, "logging driver installed on the daemon; routes output, grants the container nothing"},
-		{"create:HostConfig.LogConfig.Config", Neutral, false, "logging driver options; validated by the driver, grant the container nothing"},
+		{"create:HostConfig.LogConfig.Type", Mapped, false, "Invalid unless json-file, local, journald or none (network drivers make the daemon send output from the host)"},
+		{"create:HostConfig.LogConfig.Config", Mapped, false, "Invalid except the rotation, tag, label and env options of the local drivers"},
 		{"create:HostConfig.NetworkMode", Mapped, false, "Container.NetworkMode via policy.ParseNetworkMode"},
 		{"create:HostConfig.PortBindings{}[].HostIp", Mapped, false, "Container.Ports[].HostIP"},
 		{"create:HostConfig.PortBindings{}[].HostPort", Mapped, false, "Container.Ports[].HostPort"},
