@@ -225,7 +225,7 @@ func mapCreate(rt Route, cfg *container.Config, hc *container.HostConfig, nc *ne
 						c.Sysctls[strings.TrimSpace(sk)] = sv
 					}
 				default:
-					iv.add(field()+".DriverOpts["+k+"]", v, "endpoint driver option not modelled")
+					iv.add(field()+".DriverOpts["+k+"]", "", "endpoint driver option not modelled")
 				}
 			}
 		}
@@ -408,7 +408,8 @@ func applyUnknown(iv *invalids, unknown []unknownKey, caps *[]string) {
 				continue
 			}
 		}
-		iv.add(field, string(bytes.TrimSpace(u.value)), "unknown field: a daemon of another version may honour it")
+		// The value is not copied: an unknown key may carry a secret.
+		iv.add(field, jsonKind(u.value), "unknown field: a daemon of another version may honour it")
 	}
 }
 
@@ -452,7 +453,29 @@ func mapLogConfig(hc *container.HostConfig, hp string, iv *invalids) {
 		default:
 			// With an empty Type the options go to the daemon's default driver,
 			// which may be a network one (syslog-address, fluentd-address...).
-			iv.add(hp+"LogConfig.Config["+k+"]", hc.LogConfig.Config[k], "log option not modelled (it may redirect a network log driver)")
+			// The value is not copied: log options carry tokens (splunk-token).
+			iv.add(hp+"LogConfig.Config["+k+"]", "", "log option not modelled (it may redirect a network log driver)")
 		}
 	}
+}
+
+// jsonKind describes a raw JSON value without its content.
+func jsonKind(v []byte) string {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
+		return ""
+	}
+	switch v[0] {
+	case '{':
+		return "(object)"
+	case '[':
+		return "(array)"
+	case '"':
+		return "(string)"
+	case 't', 'f':
+		return "(boolean)"
+	case 'n':
+		return "(null)"
+	}
+	return "(number)"
 }

@@ -437,3 +437,15 @@ func TestLogConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestInvalidValuesCarryNoSecrets(t *testing.T) {
+	r := mustCreate(t, "/containers/create", `{"Image":"x","Envv":["PASSWORD=hunter2"],"HostConfig":{"LogConfig":{"Type":"splunk","Config":{"splunk-token":"hunter2"}}},"NetworkingConfig":{"EndpointsConfig":{"n":{"DriverOpts":{"x":"hunter2"}}}}}`)
+	if len(r.Container.Invalid) != 4 {
+		t.Fatalf("Invalid = %+v", r.Container.Invalid)
+	}
+	for _, v := range r.Container.Invalid {
+		if strings.Contains(v.Value, "hunter2") || strings.Contains(v.Reason, "hunter2") {
+			t.Errorf("Invalid entry leaks a value: %+v", v)
+		}
+	}
+}
