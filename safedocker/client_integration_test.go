@@ -150,7 +150,7 @@ func TestIntegrationHardenedContainerLifecycle(t *testing.T) {
 		}
 	}
 	list, err := c.ListContainers(ctx, safedocker.ListOptions{All: true, Filters: map[string][]string{"name": {name}}})
-	if err != nil || len(list) != 1 || list[0].ID != created.ID {
+	if err != nil || len(list.Containers) != 1 || list.Containers[0].ID != created.ID {
 		t.Errorf("List = %+v, %v", list, err)
 	}
 	if err := c.RemoveContainer(ctx, created.ID, safedocker.RemoveOptions{}); err != nil {

@@ -18,7 +18,7 @@ import (
 type (
 	// ContainerReader lists and inspects containers (CapContainerRead).
 	ContainerReader interface {
-		ListContainers(ctx context.Context, opts ListOptions) ([]ContainerSummary, error)
+		ListContainers(ctx context.Context, opts ListOptions) (ContainerList, error)
 		InspectContainer(ctx context.Context, id string) (ContainerInfo, error)
 		ContainerStats(ctx context.Context, id string) (ContainerStats, error)
 	}
@@ -63,9 +63,12 @@ var (
 // ListOptions selects containers to list. The zero value lists running
 // containers, up to the client's ListItems bound.
 type ListOptions struct {
-	// All includes stopped containers.
+	// All includes stopped containers (and created, exited, dead ones). Without
+	// it only running, paused and restarting containers are listed, whatever
+	// Limit is.
 	All bool
-	// Limit caps the result (0 or above the client's bound: the bound).
+	// Limit caps the result (0 or above the client's bound: the bound). With
+	// All, the daemon returns the most recently created containers first.
 	Limit int
 	// Filters are daemon filters; only the keys in ListFilterKeys are accepted,
 	// at most 16 values per key.
@@ -75,6 +78,14 @@ type ListOptions struct {
 // ListFilterKeys returns the filter keys ListContainers accepts.
 func ListFilterKeys() []string {
 	return []string{"ancestor", "exited", "health", "id", "label", "name", "network", "status", "volume"}
+}
+
+// ContainerList is the result of ListContainers.
+type ContainerList struct {
+	Containers []ContainerSummary
+	// Truncated is true when more containers matched than the limit let
+	// through: narrow the filters, or raise Limit up to the client's bound.
+	Truncated bool
 }
 
 // ContainerSummary is one entry of a container list.
@@ -172,10 +183,11 @@ func checkRef(id string) error {
 	return nil
 }
 
-// ListContainers lists containers. Capability: CapContainerRead. Filters are
-// allow-listed (ListFilterKeys) and the result is bounded.
-func (c *Client) ListContainers(ctx context.Context, opts ListOptions) ([]ContainerSummary, error) {
-	var out []ContainerSummary
+// ListContainers lists containers, at most opts.Limit (or the client's
+// ListItems bound); Truncated reports a cut. Filters are allow-listed
+// (ListFilterKeys) and their values checked. Capability: CapContainerRead.
+func (c *Client) ListContainers(ctx context.Context, opts ListOptions) (ContainerList, error) {
+	var out ContainerList
 	limit := opts.Limit
 	err := c.run(ctx, operation{name: "container.list", cap: CapContainerRead},
 		func() error {
@@ -202,20 +214,24 @@ func (c *Client) ListContainers(ctx context.Context, opts ListOptions) ([]Contai
 			return nil
 		}, nil,
 		func(ctx context.Context) error {
-			list, err := c.eng.ListContainers(ctx, engine.ListOptions{All: opts.All, Limit: limit, Filters: opts.Filters})
+			// One more than the limit tells a full list from a cut one.
+			list, err := c.eng.ListContainers(ctx, engine.ListOptions{All: opts.All, Limit: limit + 1, Filters: opts.Filters})
 			if err != nil {
 				return err
 			}
 			if len(list) > limit {
-				list = list[:limit]
+				list, out.Truncated = list[:limit], true
 			}
-			out = make([]ContainerSummary, len(list))
+			out.Containers = make([]ContainerSummary, len(list))
 			for i, s := range list {
-				out[i] = ContainerSummary(s)
+				out.Containers[i] = ContainerSummary(s)
 			}
 			return nil
 		})
-	return out, err
+	if err != nil {
+		return ContainerList{}, err
+	}
+	return out, nil
 }
 
 // InspectContainer returns a container's state and configuration (env keys

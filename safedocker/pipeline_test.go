@@ -409,8 +409,8 @@ func TestBoundsApplied(t *testing.T) {
 		t.Errorf("logs bounds = %+v", gotLogs)
 	}
 	list, err := tc.ListContainers(ctxFor(t), ListOptions{})
-	if err != nil || len(list) != 2 {
-		t.Errorf("list = %d items, %v; want 2", len(list), err)
+	if err != nil || len(list.Containers) != 2 || !list.Truncated {
+		t.Errorf("list = %d items (truncated %t), %v; want 2, truncated", len(list.Containers), list.Truncated, err)
 	}
 }
 

@@ -184,20 +184,14 @@ func audit(ctx context.Context, c auditClient, ev *policy.Evaluator, o options) 
 	if len(o.labels) > 0 {
 		filters["label"] = o.labels
 	}
-	if !o.all {
-		// The daemon's list "limit" includes stopped containers even without
-		// "all", and the client always sends a limit: select the live states
-		// ("docker ps" without -a) explicitly.
-		filters["status"] = []string{"running", "paused", "restarting"}
-	}
 	list, err := c.ListContainers(ctx, safedocker.ListOptions{All: o.all, Limit: safedocker.MaxListItems, Filters: filters})
 	if err != nil {
 		return rep, fmt.Errorf("listing containers: %w", err)
 	}
-	if len(list) >= safedocker.MaxListItems {
-		rep.Errors = append(rep.Errors, fmt.Sprintf("%d or more containers: only the first %d were audited; narrow with -label", len(list), len(list)))
+	if list.Truncated {
+		rep.Errors = append(rep.Errors, fmt.Sprintf("more than %d containers: only the first %d were audited; narrow with -label", len(list.Containers), len(list.Containers)))
 	}
-	for _, s := range list {
+	for _, s := range list.Containers {
 		ci, err := c.InspectContainer(ctx, s.ID)
 		if errors.Is(err, safedocker.ErrNotFound) {
 			continue // removed since the list

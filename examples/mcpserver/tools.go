@@ -116,19 +116,15 @@ func containerList(ctx context.Context, c *safedocker.Client, in containerListIn
 	if len(in.Labels) > 0 {
 		f["label"] = in.Labels
 	}
-	switch {
-	case in.Status != "":
+	if in.Status != "" {
 		f["status"] = []string{in.Status}
-	case !in.All:
-		// The daemon's list "limit" includes stopped containers even without
-		// "all", and a limit is always sent: select the live states explicitly.
-		f["status"] = []string{"running", "paused", "restarting"}
 	}
 	list, err := c.ListContainers(ctx, safedocker.ListOptions{All: in.All, Limit: listLimit(in.Limit), Filters: f})
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"containers": nonNil(list), "count": len(list), "limit": listLimit(in.Limit)}, nil
+	return map[string]any{"containers": nonNil(list.Containers), "count": len(list.Containers),
+		"limit": listLimit(in.Limit), "truncated": list.Truncated}, nil
 }
 
 // mountOut is a mount as the model sees it.

@@ -78,7 +78,9 @@ type CreateResult struct {
 type ListOptions struct {
 	// All includes stopped containers.
 	All bool
-	// Limit caps the number of containers the daemon returns (0 = no cap).
+	// Limit caps the number of containers returned (0 = no cap), in the states
+	// All selects. Implementations must not pass it to the Engine API without
+	// All: the API's limit also selects stopped containers.
 	Limit int
 	// Filters are daemon filters, key to values; already allow-listed.
 	Filters map[string][]string

@@ -211,3 +211,23 @@ func TestLogsAreDemultiplexedAndBounded(t *testing.T) {
 		t.Fatalf("bounded logs = %q %q %v, %v", l.Stdout, l.Stderr, l.Truncated, err)
 	}
 }
+
+// The API's "limit" also selects stopped containers, so it is sent only with
+// All; a list of running containers is cut by the adapter.
+func TestListSendsLimitOnlyWithAll(t *testing.T) {
+	three := []map[string]any{{"Id": "a"}, {"Id": "b"}, {"Id": "c"}}
+	e, fd := startFakeDaemon(t, jsonReply(200, three))
+	list, err := e.ListContainers(t.Context(), engine.ListOptions{Limit: 2})
+	if err != nil || len(list) != 2 {
+		t.Fatalf("running list = %d, %v; want 2 (cut by the adapter)", len(list), err)
+	}
+	if q := fd.last(t).query; strings.Contains(q, "limit") || strings.Contains(q, "all") {
+		t.Errorf("running list query %q carries limit or all", q)
+	}
+	if _, err := e.ListContainers(t.Context(), engine.ListOptions{All: true, Limit: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if q := fd.last(t).query; !strings.Contains(q, "limit=2") || !strings.Contains(q, "all=1") {
+		t.Errorf("list with All: query %q, want all=1 and limit=2", q)
+	}
+}

@@ -26,7 +26,14 @@ func (e *Engine) ListContainers(ctx context.Context, opts engine.ListOptions) ([
 			args.Add(k, v)
 		}
 	}
-	list, err := e.cli.ContainerList(ctx, container.ListOptions{All: opts.All, Limit: opts.Limit, Filters: args})
+	// The API's "limit" selects the n most recently created containers in
+	// every state, even without "all": it is sent only with All, and a list of
+	// running containers is cut here instead.
+	lo := container.ListOptions{All: opts.All, Filters: args}
+	if opts.All {
+		lo.Limit = opts.Limit
+	}
+	list, err := e.cli.ContainerList(ctx, lo)
 	if err != nil {
 		return nil, mapErr("container list", err)
 	}
