@@ -214,9 +214,10 @@ func decodeCreate(req *Request, body []byte) error {
 		return &BodyError{Op: OpContainerCreate, Reason: "no container configuration (the daemon answers \"config cannot be empty\")"}
 	}
 	req.Container = mapCreate(req.Route, w.Config, w.InnerHostConfig, w.NetworkingConfig, "HostConfig.", unknown)
-	if w.HostConfig == nil && w.Cpuset == "" || !req.Version.atMost(1, 45) {
-		// No top-level HostConfig fields, or an API version only daemons
-		// v27 and later serve: they ignore such fields.
+	if w.HostConfig == nil || !req.Version.atMost(1, 45) {
+		// No top-level HostConfig fields (a lone Cpuset only sets the
+		// neutral CpusetCpus), or an API version only daemons v27 and later
+		// serve: they ignore such fields.
 		return nil
 	}
 	hc, top := w.hostConfig()

@@ -64,7 +64,7 @@ func Fields() []FieldRule {
 		{"create:StopTimeout", Neutral, false, "grace period before the daemon kills the container"},
 		{"create:Shell", Mapped, false, "Container.Shell"},
 		// Legacy (pre-v27) top-level field of the create wrapper.
-		{"create:Cpuset", Mapped, false, "legacy reading: CpusetCpus of the HostConfig (neutral itself, triggers the legacy reading)"},
+		{"create:Cpuset", Neutral, false, "legacy top-level CPU pinning, merged into CpusetCpus by daemons before v27 (resource placement)"},
 
 		// HostConfig.
 		{"create:HostConfig.Binds", Mapped, false, "Container.Mounts via policy.ParseBind"},
