@@ -120,7 +120,17 @@ func ParseRoute(method, target string) (Route, error) {
 	if path.Clean(p) != p {
 		return bad("path does not clean to itself (the daemon's router redirects it)")
 	}
-	segs := strings.Split(p[1:], "/")
+	// Split into segments; up to five without allocating.
+	var segBuf [5]string
+	segs := segBuf[:0]
+	for rest := p[1:]; ; {
+		seg, tail, more := strings.Cut(rest, "/")
+		segs = append(segs, seg) // allocates only for long, unjudged paths
+		if !more {
+			break
+		}
+		rest = tail
+	}
 	var ver APIVersion
 	if len(segs) > 0 && len(segs[0]) > 1 && segs[0][0] == 'v' && versionChars(segs[0][1:]) {
 		v, ok := parseVersion(segs[0][1:])
@@ -130,9 +140,12 @@ func ParseRoute(method, target string) (Route, error) {
 		ver = v
 		segs = segs[1:]
 	}
-	q, err := url.ParseQuery(rawQuery)
-	if err != nil {
-		return bad("malformed query string")
+	var q url.Values
+	if rawQuery != "" {
+		var err error
+		if q, err = url.ParseQuery(rawQuery); err != nil {
+			return bad("malformed query string")
+		}
 	}
 	unsupported := func() (Route, error) {
 		return Route{}, fmt.Errorf("%w: %s %s", ErrUnsupported, clip(method, 16), clip(target, 128))
