@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/safedocker/safedocker/policy"
 )
 
 // Audit events. Every operation emits exactly one decision event, allowed or
@@ -19,13 +21,22 @@ import (
 //	verdict      "allow" or "deny" (decision events)
 //	step         the pipeline step that denied: "capability", "ratelimit",
 //	             "validation" or "policy" (denials only)
-//	checks       the IDs of the policy checks that denied (policy denials)
-//	findings     the number of findings (policy denials)
+//	checks       the IDs of the policy checks that denied (policy denials,
+//	             and JudgeContainer results whose judgement is "deny")
+//	findings     the number of findings (same)
 //	field        the invalid field (validation denials)
-//	policy       the evaluator's level, when a policy ran
+//	policy       the evaluator's level, when a policy ran (decision events)
+//	             or judged (result events with a judgement)
 //	policy_version  the check-set version that judged the request
 //	retry_after  the limiter's retry hint (rate-limit denials)
 //	outcome      "ok" or "error" (result events)
+//	judgement    "allow" or "deny": the policy's verdict on an existing
+//	             container, for operations whose result is a judgement
+//	             (JudgeContainer; result events with outcome "ok", together
+//	             with policy, policy_version and, on "deny", checks and
+//	             findings). The decision event of such an operation admits
+//	             the read itself: verdict "allow" says the caller may judge,
+//	             not that the container passed.
 //	error_class  the sentinel class of the error, e.g. "not_found" or
 //	             "credentials" (a failing credential provider)
 //	duration     time spent: deciding (decision) or in the engine (result)
@@ -76,12 +87,7 @@ func (a auditor) denied(ctx context.Context, r *auditRecord, step string, err er
 	attrs = append(attrs, slog.String("verdict", "deny"), slog.String("step", step))
 	switch e := err.(type) {
 	case *PolicyError:
-		ids := e.CheckIDs()
-		s := make([]string, len(ids))
-		for i, id := range ids {
-			s[i] = string(id)
-		}
-		attrs = append(attrs, slog.Any("checks", s), slog.Int("findings", len(e.Findings)))
+		attrs = append(attrs, slog.Any("checks", checkIDStrings(e.Findings)), slog.Int("findings", len(e.Findings)))
 	case *ValidationError:
 		if e.Field != "" {
 			attrs = append(attrs, slog.String("field", e.Field))
@@ -129,6 +135,32 @@ func (a auditor) result(ctx context.Context, r *auditRecord, start time.Time, ou
 	if err != nil {
 		attrs = append(attrs, slog.String("error_class", errorClass(err)))
 	}
+	if j := r.op.judgement; j != nil && outcome == "ok" {
+		attrs = append(attrs, slog.String("judgement", verdictWord(j.allowed)),
+			slog.String("policy", j.level.String()), slog.Int("policy_version", int(j.version)))
+		if !j.allowed {
+			attrs = append(attrs, slog.Any("checks", checkIDStrings(j.findings)), slog.Int("findings", len(j.findings)))
+		}
+	}
 	attrs = append(attrs, slog.Duration("duration", time.Since(start)))
 	a.log.LogAttrs(ctx, lvl, auditMessage, attrs...)
+}
+
+// checkIDStrings returns the IDs of the checks behind findings, without
+// duplicates, in order of first appearance.
+func checkIDStrings(findings []policy.Finding) []string {
+	ids := checkIDs(findings)
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = string(id)
+	}
+	return s
+}
+
+// verdictWord is "allow" or "deny".
+func verdictWord(allowed bool) string {
+	if allowed {
+		return "allow"
+	}
+	return "deny"
 }

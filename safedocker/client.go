@@ -70,6 +70,9 @@ type Client struct {
 	deadlines Deadlines
 	bounds    OutputBounds
 	ops       opsSettings
+	// facts caches what the daemon view needs to know about the daemon's
+	// host; shared with narrowed clients.
+	facts *hostFacts
 
 	// closed is this client's own flag; rootClosed is shared with every client
 	// narrowed from the same root, and set when the root is closed.
@@ -91,6 +94,7 @@ func newClient(eng engine.Engine, ep Endpoint, o options, pol *policy.Evaluator)
 		deadlines:  o.deadlines,
 		bounds:     o.bounds,
 		ops:        o.ops,
+		facts:      new(hostFacts),
 		closed:     rootClosed,
 		rootClosed: rootClosed,
 		root:       true,

@@ -418,8 +418,8 @@ func TestIntegrationStartRejudgesContainersCreatedElsewhere(t *testing.T) {
 		t.Fatalf("start: %v, want *PolicyError", err)
 	}
 	for _, r := range rec.Requests() {
-		if r.Path == "/_ping" {
-			continue // the SDK's API version negotiation
+		if r.Path == "/_ping" || r.Method == "GET" && strings.HasSuffix(r.Path, "/info") {
+			continue // the SDK's API version negotiation; the cgroup version
 		}
 		if r.Method != "GET" || !strings.HasSuffix(r.Path, "/containers/"+name+"/json") {
 			t.Errorf("unexpected request %s %s", r.Method, r.Path)
@@ -431,6 +431,21 @@ func TestIntegrationStartRejudgesContainersCreatedElsewhere(t *testing.T) {
 	info, err := c.InspectContainer(ctx, name)
 	if err != nil || info.State.Running || !info.Config.Privileged {
 		t.Fatalf("after the refused start: %+v, %v", info.State, err)
+	}
+
+	// JudgeContainer reads the same view: denied for being privileged only,
+	// not for the label=disable the daemon added because of it.
+	if !info.Config.Security.Label.Disable {
+		t.Fatalf("the daemon did not add label=disable: %+v", info.Config.Security)
+	}
+	d, err := c.JudgeContainer(ctx, name)
+	if err != nil || d.Allowed || len(pe.Findings) != len(d.Findings) {
+		t.Fatalf("JudgeContainer = %+v, %v; start findings %v", d, err, pe.Findings)
+	}
+	for _, f := range d.Findings {
+		if f.Check != "privileged" {
+			t.Errorf("finding %v, want the privileged check only", f)
+		}
 	}
 }
 

@@ -3,8 +3,10 @@ package safedocker
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/safedocker/safedocker/internal/engine"
@@ -16,11 +18,12 @@ import (
 // Client.Narrow) so it cannot do more, by construction. *Client implements them
 // all.
 type (
-	// ContainerReader lists and inspects containers (CapContainerRead).
+	// ContainerReader lists, inspects and judges containers (CapContainerRead).
 	ContainerReader interface {
 		ListContainers(ctx context.Context, opts ListOptions) (ContainerList, error)
 		InspectContainer(ctx context.Context, id string) (ContainerInfo, error)
 		ContainerStats(ctx context.Context, id string) (ContainerStats, error)
+		JudgeContainer(ctx context.Context, id string, opts ...CallOption) (policy.Decision, error)
 	}
 	// ContainerLogReader reads container logs (CapContainerLogs).
 	ContainerLogReader interface {
@@ -323,7 +326,8 @@ func (c *Client) ContainerLogs(ctx context.Context, id string, opts LogsOptions)
 // policy change) is judged before it runs, and bind sources are resolved again
 // immediately before the start, so a symlink planted after the create-time
 // check (escape-rules CMP-08) is caught. A window remains between this check
-// and the daemon's mount; it is as short as the client can make it.
+// and the daemon's mount; it is as short as the client can make it. The view
+// judged is the one JudgeContainer describes.
 func (c *Client) StartContainer(ctx context.Context, id string, opts ...CallOption) error {
 	var ev *policy.Evaluator
 	var inspectErr error
@@ -350,34 +354,159 @@ func (c *Client) StartContainer(ctx context.Context, id string, opts ...CallOpti
 // step needs: when it fails, *inspectErr is set and the verdict admits, so the
 // engine step reports the inspect's error without starting anything.
 func (c *Client) rejudge(ctx context.Context, id string, ev *policy.Evaluator, inspectErr *error) verdict {
-	ictx, cancel := context.WithTimeout(ctx, c.deadlines.Read)
-	defer cancel()
-	info, err := c.eng.InspectContainer(ictx, id)
+	spec, err := c.inspectView(ctx, id)
 	if err != nil {
 		*inspectErr = err
 		return verdict{allowed: true}
 	}
-	spec := startView(info.Spec)
 	return fromDecision(ev.Container(&spec))
 }
 
-// startView prepares the daemon's view of a container for the start re-check.
-// At create, the daemon fills in values the request left unset, and inspect
-// cannot tell them from values that were asked for: the default masked and
-// read-only paths (a non-empty list) and, on cgroup v1 hosts, the host cgroup
-// namespace. Those are reset to "unset" here. What the re-check still judges
-// exactly: privileged mode, capabilities, security options, every mount (with
-// host paths resolved again), the other namespaces, devices, sysctls, ports,
-// resources, and an explicitly empty masked-path list (unmask everything).
-func startView(s policy.Container) policy.Container {
+// JudgeContainer judges an existing container: it inspects id and judges the
+// daemon's view of its configuration with the client's policy, tightened by
+// opts (see Tighten), exactly as StartContainer and RestartContainer do before
+// they act. It changes nothing. Use it to audit containers created by any tool.
+//
+// The view leaves out what the daemon fills in at create and inspect cannot
+// tell from a request: the default masked and read-only paths (an explicitly
+// empty list is judged), the host cgroup namespace on cgroup v1 hosts (the
+// daemon's information is read once per client to know the version), and the
+// "label=disable" the daemon adds for a privileged container or one sharing the
+// host's PID or IPC namespace (the cause is reported instead; those are denied
+// at every level that runs checks).
+//
+// The decision is the result: a container the policy denies is a Decision with
+// Allowed false and every finding (never empty), and a nil error. An error
+// means the container could not be judged (not found, daemon unreachable,
+// invalid id or options, ...). JudgeContainer is itself an operation of the
+// pipeline (capability, rate limit, validation, audit, engine); its audit
+// decision event admits the read, and its result event carries the judgement
+// (see the "judgement" attribute in the audit event list). Safety class: read.
+// Capability: CapContainerRead.
+func (c *Client) JudgeContainer(ctx context.Context, id string, opts ...CallOption) (policy.Decision, error) {
+	var ev *policy.Evaluator
+	var out policy.Decision
+	op := operation{name: "container.judge", cap: CapContainerRead, target: id, judgement: new(verdict)}
+	err := c.run(ctx, op,
+		func() error {
+			if err := checkRef(id); err != nil {
+				return err
+			}
+			var err error
+			ev, err = c.callEvaluator(opts)
+			return err
+		}, nil,
+		func(ctx context.Context) error {
+			spec, err := c.inspectView(ctx, id)
+			if err != nil {
+				return err
+			}
+			d := ev.Container(&spec)
+			if !d.Allowed {
+				d.Findings = explainDenial(d.Findings)
+			}
+			out = d
+			*op.judgement = fromDecision(d)
+			return nil
+		})
+	if err != nil {
+		return policy.Decision{}, err
+	}
+	return out, nil
+}
+
+// inspectView inspects container id and returns the daemon's view of its
+// configuration prepared for judging (daemonView). The inspect, and the daemon
+// information read the first time a view needs the cgroup version, run under
+// the read deadline.
+func (c *Client) inspectView(ctx context.Context, id string) (policy.Container, error) {
+	ictx, cancel := context.WithTimeout(ctx, c.deadlines.Read)
+	defer cancel()
+	info, err := c.eng.InspectContainer(ictx, id)
+	if err != nil {
+		return policy.Container{}, err
+	}
+	cgroupV1 := false
+	if info.Spec.CgroupnsMode.Kind == policy.NamespaceHost {
+		if cgroupV1, err = c.cgroupV1(ictx); err != nil {
+			return policy.Container{}, err
+		}
+	}
+	return daemonView(info.Spec, cgroupV1), nil
+}
+
+// hostFacts caches what daemonView needs to know about the daemon's host. It is
+// shared by a client and every client narrowed from it.
+type hostFacts struct {
+	// cgroup is 0 while unknown, then 1 for cgroup v1 and 2 for cgroup v2.
+	cgroup atomic.Uint32
+}
+
+// cgroupV1 reports whether the daemon runs on a cgroup v1 host, reading the
+// daemon's information once per client (failures are not cached).
+func (c *Client) cgroupV1(ctx context.Context) (bool, error) {
+	switch c.facts.cgroup.Load() {
+	case 1:
+		return true, nil
+	case 2:
+		return false, nil
+	}
+	info, err := c.eng.Info(ctx)
+	if err != nil {
+		return false, err
+	}
+	// Daemons older than API 1.41 do not report the version; they run on
+	// cgroup v1 only.
+	v := uint32(1)
+	if info.CgroupVersion == "2" {
+		v = 2
+	}
+	c.facts.cgroup.Store(v)
+	return v == 1, nil
+}
+
+// daemonView prepares the daemon's view of a container (its inspect result in
+// the policy model) for judging, by StartContainer, RestartContainer and
+// JudgeContainer alike. At create, the daemon fills in values the request left
+// unset, and inspect cannot tell them from values that were asked for; those
+// are reset to "unset" here:
+//
+//   - the default masked and read-only paths (a non-empty list);
+//   - on cgroup v1 hosts (cgroupV1), the host cgroup namespace, the daemon's
+//     default there; on cgroup v2 the default is private, so "host" was asked
+//     for and is judged;
+//   - "label=disable", which the daemon adds for a privileged container and
+//     for one sharing the host's PID or IPC namespace (unless the request set
+//     a label option itself). It is reset only alone (no other label field)
+//     and together with its cause, which the policy denies at every level that
+//     runs checks and for which no exception exists: the container is still
+//     denied, with the finding that names the cause instead of a second one
+//     for its consequence. Without the cause it is judged.
+//
+// The price: an explicit --cgroupns=host on a cgroup v1 host, a custom
+// non-empty masked-path list and an explicit label=disable next to
+// --privileged, --pid=host or --ipc=host are not reported on their own. What is
+// still judged exactly: privileged mode, capabilities, the other security
+// options, every mount (with host paths resolved again), the other namespaces,
+// devices, sysctls, ports, resources, and an explicitly empty masked-path list
+// (unmask everything).
+func daemonView(s policy.Container, cgroupV1 bool) policy.Container {
 	if len(s.MaskedPaths) > 0 {
 		s.MaskedPaths = nil
 	}
 	if len(s.ReadonlyPaths) > 0 {
 		s.ReadonlyPaths = nil
 	}
-	if s.CgroupnsMode.Kind == policy.NamespaceHost {
+	if cgroupV1 && s.CgroupnsMode.Kind == policy.NamespaceHost {
 		s.CgroupnsMode = policy.NamespaceMode{}
+	}
+	cause := s.Privileged || s.PIDMode.Kind == policy.NamespaceHost || s.IPCMode.Kind == policy.NamespaceHost
+	if cause && s.Security.Label == (policy.SELinuxLabel{Disable: true}) {
+		s.Security.Label = policy.SELinuxLabel{}
+		if _, ok := s.Security.Fields["label"]; ok {
+			s.Security.Fields = maps.Clone(s.Security.Fields)
+			delete(s.Security.Fields, "label")
+		}
 	}
 	return s
 }

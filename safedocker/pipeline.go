@@ -48,6 +48,9 @@ type operation struct {
 	long bool
 	// cost is the number of rate-limit units the operation spends (0 means 1).
 	cost int
+	// judgement, when not nil, receives the policy decision that is the
+	// operation's result (JudgeContainer); the result event reports it.
+	judgement *verdict
 }
 
 // verdict is the outcome of the policy step.
@@ -135,12 +138,7 @@ func (c *Client) run(ctx context.Context, op operation, validate func() error, j
 		v := judge()
 		judged = &v
 		if !v.allowed {
-			findings := v.findings
-			if len(findings) == 0 {
-				// A denial must never be silent; fail closed with a reason.
-				findings = []policy.Finding{{Check: "unexplained", Reason: "the policy denied the request without a finding"}}
-			}
-			err := &PolicyError{Op: op.name, Findings: findings}
+			err := &PolicyError{Op: op.name, Findings: explainDenial(v.findings)}
 			c.audit.denied(ctx, rec, "policy", err)
 			return err
 		}
@@ -169,6 +167,15 @@ func (c *Client) run(ctx context.Context, op operation, validate func() error, j
 	}
 	c.audit.result(ctx, rec, start, "ok", nil)
 	return nil
+}
+
+// explainDenial returns the findings of a denial, or one "unexplained"
+// finding when there are none: a denial is never silent.
+func explainDenial(findings []policy.Finding) []policy.Finding {
+	if len(findings) == 0 {
+		return []policy.Finding{{Check: "unexplained", Reason: "the policy denied the request without a finding"}}
+	}
+	return findings
 }
 
 // deadlineFor returns the deadline of op's class.

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/safedocker/safedocker/internal/dockertest"
-	"github.com/safedocker/safedocker/policy"
 )
 
 func TestMain(m *testing.M) { dockertest.Main(m) }
@@ -241,27 +240,3 @@ func TestWriteText(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }
-
-// TestDaemonView: the daemon's create-time defaults are undone, explicit
-// choices are kept.
-func TestDaemonView(t *testing.T) {
-	ev, err := policy.New(policy.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	host := policy.NamespaceMode{Kind: policy.NamespaceHost}
-	filled := policy.Container{Image: "x", CgroupnsMode: host, MaskedPaths: []string{"/proc/kcore"}, ReadonlyPaths: []string{"/proc/sys"}}
-	if d := ev.Container(ptr(daemonView(filled, true))); d.Err() != nil {
-		t.Errorf("cgroup v1 daemon defaults reported: %v", d.Findings)
-	}
-	d := ev.Container(ptr(daemonView(filled, false)))
-	if d.Err() == nil || d.Findings[0].Field != "HostConfig.CgroupnsMode" {
-		t.Errorf("host cgroupns on cgroup v2 not reported: %v", d.Findings)
-	}
-	unmasked := policy.Container{Image: "x", MaskedPaths: []string{}}
-	if d := ev.Container(ptr(daemonView(unmasked, true))); d.Err() == nil {
-		t.Error("an explicitly empty masked-path list (unmask everything) was not reported")
-	}
-}
-
-func ptr[T any](v T) *T { return &v }

@@ -70,12 +70,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	return o, nil
 }
 
-// auditClient is what the audit needs of a client: container reads and the
-// daemon's information.
-type auditClient interface {
-	safedocker.ContainerReader
-	Info(ctx context.Context) (safedocker.DaemonInfo, error)
-}
+// auditClient is what the audit needs of a client: container reads, which
+// include judging a container.
+type auditClient = safedocker.ContainerReader
 
 // finding is one policy finding in the report.
 type finding struct {
@@ -122,12 +119,7 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 		return exitError
 	}
 	defer client.Close()
-	ev, err := policy.New(policy.Config{Level: o.level})
-	if err != nil {
-		fmt.Fprintln(stderr, "audit:", err)
-		return exitError
-	}
-	rep, err := audit(ctx, client, ev, o)
+	rep, err := audit(ctx, client, o)
 	if err != nil {
 		fmt.Fprintln(stderr, "audit:", err)
 		return exitError
@@ -148,10 +140,15 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 	return exitClean
 }
 
-// newClient connects to the daemon with the container-read and system-read
-// capabilities only: the audit never changes anything.
-// The library's audit events go to stderr, denials and failures only.
+// newClient connects to the daemon with the container-read capability only
+// (the audit never changes anything) and the policy at o.level. Host paths are
+// not resolved: the policy has no path resolver. The library's audit events go
+// to stderr, denials and failures only.
 func newClient(o options, stderr io.Writer) (*safedocker.Client, error) {
+	ev, err := policy.New(policy.Config{Level: o.level})
+	if err != nil {
+		return nil, err
+	}
 	lookup := func(k string) (string, bool) {
 		if k == "DOCKER_HOST" && o.host != "" {
 			return o.host, true
@@ -164,22 +161,18 @@ func newClient(o options, stderr io.Writer) (*safedocker.Client, error) {
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	return safedocker.New(ep,
-		safedocker.WithCapabilities(safedocker.CapContainerRead, safedocker.CapSystemRead),
+		safedocker.WithCapabilities(safedocker.CapContainerRead),
+		safedocker.WithPolicy(ev),
 		safedocker.WithLogger(log),
 		safedocker.WithOutputBounds(safedocker.OutputBounds{ListItems: safedocker.MaxListItems}))
 }
 
-// audit lists the selected containers, inspects each one and judges the
-// daemon's view of its configuration with ev. A container that disappears
-// between the list and its inspect is skipped; any other failure is recorded
-// in the report's errors.
-func audit(ctx context.Context, c auditClient, ev *policy.Evaluator, o options) (report, error) {
+// audit lists the selected containers and has the client judge each one
+// (safedocker's JudgeContainer: the daemon's view of its configuration, as a
+// start would judge it). A container that disappears between the list and its
+// judgement is skipped; any other failure is recorded in the report's errors.
+func audit(ctx context.Context, c auditClient, o options) (report, error) {
 	rep := report{Level: o.level.String(), All: o.all, Containers: []containerReport{}, Errors: []string{}}
-	info, err := c.Info(ctx)
-	if err != nil {
-		return rep, fmt.Errorf("reading the daemon's information: %w", err)
-	}
-	cgroupV1 := info.CgroupVersion != "2"
 	filters := map[string][]string{}
 	if len(o.labels) > 0 {
 		filters["label"] = o.labels
@@ -192,26 +185,21 @@ func audit(ctx context.Context, c auditClient, ev *policy.Evaluator, o options) 
 		rep.Errors = append(rep.Errors, fmt.Sprintf("more than %d containers: only the first %d were audited; narrow with -label", len(list.Containers), len(list.Containers)))
 	}
 	for _, s := range list.Containers {
-		ci, err := c.InspectContainer(ctx, s.ID)
+		d, err := c.JudgeContainer(ctx, s.ID)
 		if errors.Is(err, safedocker.ErrNotFound) {
 			continue // removed since the list
 		}
 		if err != nil {
-			rep.Errors = append(rep.Errors, fmt.Sprintf("inspecting %s: %v", shortID(s.ID), err))
+			rep.Errors = append(rep.Errors, fmt.Sprintf("judging %s: %v", shortID(s.ID), err))
 			continue
 		}
-		cr := containerReport{ID: ci.ID, Name: strings.TrimPrefix(ci.Name, "/"), Image: ci.Image,
-			State: ci.State.Status, Findings: []finding{}}
-		spec := daemonView(ci.Config, cgroupV1)
-		d := ev.Container(&spec)
-		cr.Allowed = d.Err() == nil
+		cr := containerReport{ID: s.ID, Image: s.Image, State: s.State, Allowed: d.Allowed, Findings: []finding{}}
+		if len(s.Names) > 0 {
+			cr.Name = strings.TrimPrefix(s.Names[0], "/")
+		}
 		for _, f := range d.Findings {
 			cr.Findings = append(cr.Findings, finding{Check: string(f.Check), Field: f.Field, Value: f.Value,
 				Reason: f.Reason, Remediation: f.Remediation})
-		}
-		if !cr.Allowed && len(cr.Findings) == 0 {
-			// A denial is never silent.
-			cr.Findings = append(cr.Findings, finding{Check: "unexplained", Reason: "the policy denied the container without a finding"})
 		}
 		rep.Containers = append(rep.Containers, cr)
 		rep.Audited++
@@ -223,30 +211,6 @@ func audit(ctx context.Context, c auditClient, ev *policy.Evaluator, o options) 
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
 	return rep, nil
-}
-
-// daemonView undoes what the daemon fills in at create time and inspect
-// cannot tell from a request: the default masked and read-only path lists
-// (a non-empty list becomes "unset") and, when cgroupV1 is true, the host
-// cgroup namespace (the daemon's default on cgroup v1 hosts; on cgroup v2 the
-// default is private, so "host" there was asked for and is reported). Without
-// it every container of such a daemon would be reported. It follows the rule
-// safedocker's StartContainer applies before its own re-check, so the audit and
-// a start judge a container alike. The price, shared with that re-check: an
-// explicit --cgroupns=host on a cgroup v1 host and a custom non-empty masked
-// path list are not reported. An explicitly empty list (unmask everything)
-// still is.
-func daemonView(s policy.Container, cgroupV1 bool) policy.Container {
-	if len(s.MaskedPaths) > 0 {
-		s.MaskedPaths = nil
-	}
-	if len(s.ReadonlyPaths) > 0 {
-		s.ReadonlyPaths = nil
-	}
-	if cgroupV1 && s.CgroupnsMode.Kind == policy.NamespaceHost {
-		s.CgroupnsMode = policy.NamespaceMode{}
-	}
-	return s
 }
 
 // write prints rep in format.

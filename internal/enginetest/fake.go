@@ -54,6 +54,7 @@ type Fake struct {
 	RemoveContainerFunc  func(ctx context.Context, id string, opts engine.RemoveOptions) error
 	PingFunc             func(ctx context.Context) (engine.PingResult, error)
 	VersionFunc          func(ctx context.Context) (engine.VersionInfo, error)
+	InfoFunc             func(ctx context.Context) (engine.DaemonInfo, error)
 }
 
 // New returns a fake that reports forbidden calls to t.

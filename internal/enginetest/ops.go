@@ -161,9 +161,13 @@ func (f *Fake) NetworkRemove(_ context.Context, idOrName string) error {
 	return f.Err
 }
 
-// Info implements engine.SystemInfo; it describes a small linux daemon.
-func (f *Fake) Info(_ context.Context) (engine.DaemonInfo, error) {
+// Info implements engine.SystemInfo; without InfoFunc it describes a small
+// linux daemon (no cgroup version reported).
+func (f *Fake) Info(ctx context.Context) (engine.DaemonInfo, error) {
 	f.Enter("Info")
+	if f.InfoFunc != nil {
+		return f.InfoFunc(ctx)
+	}
 	if f.Err != nil {
 		return engine.DaemonInfo{}, f.Err
 	}
