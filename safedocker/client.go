@@ -17,8 +17,10 @@ import (
 // Defaults: an empty grant (every operation is refused until capabilities are
 // granted with WithCapabilities or WithGrant), the Baseline policy
 // (policy.New with a zero Config; for a Unix-socket endpoint, whose daemon runs
-// on this host, host paths are resolved through symlinks), no rate limiter,
-// audit events to slog.Default(), DefaultDeadlines and DefaultOutputBounds.
+// on this host, with LocalPathResolver as its Paths, so host paths are resolved
+// through symlinks), no rate limiter, audit events to slog.Default(),
+// DefaultDeadlines and DefaultOutputBounds. An evaluator given with WithPolicy
+// is used as is: see there.
 func New(ep Endpoint, opts ...Option) (*Client, error) {
 	if err := ep.Validate(); err != nil {
 		return nil, err
@@ -45,7 +47,7 @@ func (o options) evaluator(local bool) (*policy.Evaluator, error) {
 	}
 	cfg := policy.Config{Paths: o.paths}
 	if cfg.Paths == nil && local {
-		cfg.Paths = hostfs.Resolver{}
+		cfg.Paths = LocalPathResolver()
 	}
 	ev, err := policy.New(cfg)
 	if err != nil {
@@ -53,6 +55,17 @@ func (o options) evaluator(local bool) (*policy.Evaluator, error) {
 	}
 	return ev, nil
 }
+
+// LocalPathResolver returns the policy.PathResolver of this host's file
+// system: it follows symbolic links in bind-mount sources and device paths the
+// way the kernel will when the daemon mounts them, tolerating a missing tail
+// (which the daemon would create). Put it in policy.Config.Paths when the
+// daemon runs on this host (a Unix-socket endpoint) and you build the evaluator
+// yourself for WithPolicy; New uses it by default for Unix-socket endpoints
+// when WithPolicy is not given. Never use it for a remote daemon: its paths
+// are on another host, and a symlink there cannot be followed from here. The
+// resolver is stateless and safe for concurrent use.
+func LocalPathResolver() policy.PathResolver { return hostfs.Resolver{} }
 
 // Client performs security-checked Docker operations. Every operation passes
 // the pipeline described in the package documentation: capability, rate limit,

@@ -220,9 +220,17 @@ func WithAPIVersion(v string) Option {
 
 // WithPolicy sets the evaluator that judges requests (step 4 of the pipeline).
 // The default is policy.New with a zero Config: LevelBaseline, the latest
-// check-set version, no exceptions. A nil evaluator, or combining WithPolicy
-// with WithHostPathResolver (configure Paths in the evaluator's Config
-// instead), makes New fail.
+// check-set version, no exceptions, and for a Unix-socket endpoint
+// LocalPathResolver as its Paths.
+//
+// The evaluator is used as is: New adds no path resolver to it, whatever the
+// endpoint. For a daemon on this host (a Unix-socket endpoint), build it with
+// policy.Config{Paths: safedocker.LocalPathResolver(), ...}; without Paths,
+// bind-mount sources and device paths are judged by their spelling and a
+// symlink under an allowed bind root is not followed. For a remote daemon
+// leave Paths nil. A nil evaluator, or combining WithPolicy with
+// WithHostPathResolver (configure Paths in the evaluator's Config instead),
+// makes New fail.
 func WithPolicy(ev *policy.Evaluator) Option {
 	return optionFunc(func(o *options) error {
 		if ev == nil {
@@ -235,9 +243,10 @@ func WithPolicy(ev *policy.Evaluator) Option {
 
 // WithHostPathResolver sets the resolver the default policy uses to follow
 // symlinks in bind-mount sources and device paths. It only makes sense when the
-// daemon runs on this host. The default is a resolver of this host's file
-// system for Unix-socket endpoints and none for TLS endpoints (a remote host's
-// paths cannot be resolved here). A nil resolver makes New fail.
+// daemon runs on this host. The default is LocalPathResolver for Unix-socket
+// endpoints and none for TLS endpoints (a remote host's paths cannot be
+// resolved here). It applies to the default policy only: with WithPolicy, set
+// Paths in the evaluator's Config. A nil resolver makes New fail.
 func WithHostPathResolver(r policy.PathResolver) Option {
 	return optionFunc(func(o *options) error {
 		if r == nil {

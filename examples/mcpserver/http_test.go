@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/safedocker/safedocker/internal/dockertest"
+	"github.com/safedocker/safedocker/policy"
 	"github.com/safedocker/safedocker/ratelimit"
 	"github.com/safedocker/safedocker/ratelimit/memorystore"
 	"github.com/safedocker/safedocker/safedocker"
@@ -273,6 +275,9 @@ func TestFlags(t *testing.T) {
 		{[]string{"-token-file", "x"}, false},
 		{[]string{"extra"}, false},
 		{[]string{"-allow-everything"}, false},
+		{[]string{"-level", "restricted", "-allow-bind", "/srv/data", "-allow-bind", "/srv/scratch:rw"}, true},
+		{[]string{"-level", "privileged"}, false},
+		{[]string{"-allow-bind", "relative/dir"}, false},
 	} {
 		_, err := parseFlags(tc.args, io.Discard)
 		if (err == nil) != tc.ok {
@@ -332,4 +337,47 @@ func (h *holdingReader) Read(p []byte) (int, error) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	return n, io.EOF
+}
+
+// TestEvaluatorFromFlags: -level and -allow-bind reach the policy, and for a
+// local daemon a symlink under an allowed directory is followed.
+func TestEvaluatorFromFlags(t *testing.T) {
+	root := t.TempDir()
+	link := filepath.Join(root, "etc")
+	if err := os.Symlink("/etc", link); err != nil {
+		t.Fatal(err)
+	}
+	o, err := parseFlags([]string{"-level", "restricted", "-allow-bind", root + ":rw"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := safedocker.NewContainer("alpine:3").WithBind(filepath.Join(root, "data"), "/data", safedocker.ReadOnly).Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaLink, err := safedocker.NewContainer("alpine:3").WithBind(link, "/data", safedocker.ReadOnly).Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	local, err := newEvaluator(o, safedocker.EndpointKindUnixSocket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := local.Settings(); s.Level != policy.LevelRestricted || s.Paths == nil || len(s.Exceptions.BindRoots) != 1 || !s.Exceptions.BindRoots[0].Writable {
+		t.Fatalf("settings = %+v", s)
+	}
+	base, err := policy.New(policy.Config{Exceptions: local.Settings().Exceptions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := base.Container(&spec); !d.Allowed {
+		t.Errorf("a bind under -allow-bind denied: %v", d.Findings)
+	}
+	if d := local.Container(&viaLink); d.Allowed || !slices.ContainsFunc(d.Findings, func(f policy.Finding) bool { return f.Check == "sensitivePaths" }) {
+		t.Errorf("a link to /etc under -allow-bind: %+v", d)
+	}
+	remote, err := newEvaluator(o, safedocker.EndpointKindTLS)
+	if err != nil || remote.Settings().Paths != nil {
+		t.Errorf("a remote daemon's paths are resolved here: %v", err)
+	}
 }

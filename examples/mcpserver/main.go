@@ -30,6 +30,12 @@
 // endpoint rules: a Unix socket (acknowledged in this program as
 // root-equivalent) or mutual TLS. Audit events go to standard error as JSON.
 //
+// The policy is safedocker's Baseline level, or Restricted with
+// -level restricted. Bind mounts are denied unless -allow-bind names a host
+// directory under which they may be made (read-only; "DIR:rw" for read-write);
+// sensitive paths stay denied under it, and for a local daemon symlinks are
+// followed on this host before judging.
+//
 // Run mcpserver -h for every flag. The exit status is 0 after a clean
 // shutdown and 2 on a configuration or start-up error.
 package main

@@ -15,6 +15,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/safedocker/safedocker/policy"
 	"github.com/safedocker/safedocker/ratelimit"
 	"github.com/safedocker/safedocker/ratelimit/memorystore"
 	"github.com/safedocker/safedocker/safedocker"
@@ -50,6 +51,8 @@ type options struct {
 	maxList          int
 	maxLogBytes      int64
 	maxExecBytes     int64
+	level            policy.Level
+	allowBinds       listFlag
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -72,11 +75,25 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.maxList, "max-list", 1000, "most items a list tool returns")
 	fs.Int64Var(&o.maxLogBytes, "max-log-bytes", 256<<10, "most log bytes one call returns")
 	fs.Int64Var(&o.maxExecBytes, "max-exec-bytes", 256<<10, "most bytes kept of each exec output stream")
+	level := fs.String("level", "baseline", "policy level: baseline or restricted")
+	fs.Var(&o.allowBinds, "allow-bind", "host directory under which container_create may bind-mount, read-only; append :rw to allow read-write (repeatable; default none; sensitive paths stay denied)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	// Only levels that run checks: this program never offers LevelPrivileged.
+	switch strings.ToLower(*level) {
+	case "baseline":
+		o.level = policy.LevelBaseline
+	case "restricted":
+		o.level = policy.LevelRestricted
+	default:
+		return o, fmt.Errorf("-level %q: want baseline or restricted", *level)
+	}
+	if _, err := bindRoots(o.allowBinds); err != nil {
+		return o, err
 	}
 	if o.httpAddr == "" && (o.tokenFile != "" || o.tlsCert != "" || o.tlsKey != "") {
 		return o, errors.New("-token-file, -tls-cert and -tls-key apply to -http only")
@@ -165,12 +182,17 @@ func newClient(o options, cfg config, log *slog.Logger) (*safedocker.Client, fun
 	if err != nil {
 		return nil, nil, err
 	}
+	ev, err := newEvaluator(o, ep.Kind())
+	if err != nil {
+		return nil, nil, err
+	}
 	lim, store, err := newLimiter(o)
 	if err != nil {
 		return nil, nil, err
 	}
 	copts := []safedocker.Option{
 		safedocker.WithCapabilities(cfg.capabilities()...),
+		safedocker.WithPolicy(ev),
 		safedocker.WithLimiter(lim),
 		safedocker.WithLogger(log),
 		safedocker.WithOutputBounds(safedocker.OutputBounds{ListItems: o.maxList, LogBytes: o.maxLogBytes, ExecOutput: o.maxExecBytes}),
@@ -184,6 +206,43 @@ func newClient(o options, cfg config, log *slog.Logger) (*safedocker.Client, fun
 		return nil, nil, err
 	}
 	return c, func() { c.Close(); store.Close(context.Background()) }, nil
+}
+
+// newEvaluator builds the policy from -level and -allow-bind. For a daemon on
+// this host (a Unix socket) host paths are resolved through symlinks with
+// safedocker.LocalPathResolver, so a link under an allowed directory cannot
+// lead a bind elsewhere; a remote daemon's paths cannot be resolved here.
+func newEvaluator(o options, kind safedocker.EndpointKind) (*policy.Evaluator, error) {
+	roots, err := bindRoots(o.allowBinds)
+	if err != nil {
+		return nil, err
+	}
+	cfg := policy.Config{Level: o.level, Exceptions: policy.Exceptions{BindRoots: roots}}
+	if kind == safedocker.EndpointKindUnixSocket {
+		cfg.Paths = safedocker.LocalPathResolver()
+	}
+	ev, err := policy.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("-level/-allow-bind: %w", err)
+	}
+	return ev, nil
+}
+
+// bindRoots parses -allow-bind values: an absolute directory, read-only, or
+// "DIR:rw" for read-write binds.
+func bindRoots(flags []string) ([]policy.BindRoot, error) {
+	var roots []policy.BindRoot
+	for _, f := range flags {
+		r := policy.BindRoot{Path: f}
+		if p, ok := strings.CutSuffix(f, ":rw"); ok {
+			r = policy.BindRoot{Path: p, Writable: true}
+		}
+		if err := r.Validate(); err != nil {
+			return nil, fmt.Errorf("-allow-bind %q: %w", f, err)
+		}
+		roots = append(roots, r)
+	}
+	return roots, nil
 }
 
 // newLimiter returns the per-client limiter and its store.
