@@ -79,8 +79,9 @@ func WithGlobalInFlight(n int) Option {
 }
 
 // FailOpenOnStoreError makes the Limiter admit requests when its store
-// fails (unreachable Redis, timeout, store at capacity), logging each such
-// admission at Warn level. In-flight limits still apply. The default, and
+// fails (unreachable Redis, a client timeout, the memory store at its key
+// cap), logging each such admission at Warn level. In-flight limits still
+// apply, and a request whose context is done is still denied. The default, and
 // the recommended setting for anything security relevant, is to deny with
 // an error matching [ErrStore].
 func FailOpenOnStoreError() Option {
@@ -153,13 +154,17 @@ func (l *Limiter) Allow(ctx context.Context, client string) (Result, error) {
 // cost above the burst of a limit is denied with RetryAfter [Never].
 //
 // Errors match [ErrInvalid] (empty or too long client, cost < 1, time out
-// of range) or [ErrStore]; with either the Result is a denial. With
-// [FailOpenOnStoreError] a store error instead yields an admitted Result
-// with Scope [ScopeNone] and a nil error.
+// of range), ctx.Err() when ctx is done, or [ErrStore]; with any of them the
+// Result is a denial. With [FailOpenOnStoreError] a store error instead
+// yields an admitted Result with Scope [ScopeNone] and a nil error, unless
+// ctx is done: a cancelled or expired request is never admitted.
 func (l *Limiter) AllowN(ctx context.Context, now time.Time, client string, cost int) (Result, error) {
 	q := Query{Key: client, Limit: l.client, Global: l.global, Cost: cost, Now: now}
 	if err := q.Validate(); err != nil {
 		return Result{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, fmt.Errorf("ratelimit: %w", err)
 	}
 	r, err := l.store.Take(ctx, q)
 	if err != nil {
@@ -167,7 +172,7 @@ func (l *Limiter) AllowN(ctx context.Context, now time.Time, client string, cost
 			return Result{}, err
 		}
 		err = StoreError("take", err)
-		if l.failOpen {
+		if l.failOpen && ctx.Err() == nil {
 			l.log.WarnContext(ctx, "ratelimit: store failed, admitting (fail-open)",
 				slog.String("client", client), slog.Int("cost", cost), slog.Any("error", err))
 			return Result{Allowed: true, Scope: ScopeNone}, nil

@@ -338,6 +338,11 @@ func TestStoreErrorDenies(t *testing.T) {
 		t.Fatalf("fail-open must keep in-flight limits: %v", err)
 	}
 	rel()
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if r, err := open.Allow(cctx, "alice"); r.Allowed || !errors.Is(err, context.Canceled) || errors.Is(err, ratelimit.ErrStore) {
+		t.Fatalf("fail-open with a cancelled context: %+v, %v; want a denial with context.Canceled", r, err)
+	}
 	res, err := open.Reserve(ctx, "alice")
 	if err != nil {
 		t.Fatal(err)

@@ -73,6 +73,7 @@ type Store struct {
 	cPrefix string // "{prefix}:c:"
 	gKey    string // "{prefix}:g"
 	closed  atomic.Bool
+	args    atomic.Pointer[limitArgs] // the last limits used
 }
 
 // Option configures a [Store]. Options are created by the functions of this
@@ -129,47 +130,51 @@ func New(c Scripter, opts ...Option) (*Store, error) {
 // With an explicit time, keys live a minute longer than the bucket needs,
 // because that clock and the server's need not run at the same pace.
 //
-// ARGV: mode ("t" take, "r" refund), cost, now in µs (-1: server TIME),
+// ARGV: mode ("t" take, "r" refund at the server's TIME; "T", "R" at the
+// explicit time ARGV[3]), cost, explicit now in µs (0 when unused),
 // client interval µs, client burst, global interval µs (0: none), global
 // burst. Reply for "t": {status, now, client TAT, global TAT} with status 0
 // admitted, 1 denied by the client limit, 2 denied by the global limit;
 // TATs are as read, 0 for an absent key. Reply for "r": {0, now, 0, 0}.
 const script = `
-local now = tonumber(ARGV[3])
-local slack = 60000
-if now < 0 then
+local now, slack
+if ARGV[1] == 't' or ARGV[1] == 'r' then
   local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-  slack = 0
+  now, slack = t[1] * 1000000 + t[2], 0
+else
+  now, slack = tonumber(ARGV[3]), 60000
 end
-local cost = tonumber(ARGV[2])
-local ci, cb = tonumber(ARGV[4]), tonumber(ARGV[5])
-local gi, gb = tonumber(ARGV[6]), tonumber(ARGV[7])
-local ctat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local cost, ci, cb, gi, gb = tonumber(ARGV[2]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local ctat = tonumber(redis.call('GET', KEYS[1]) or 0)
 local gtat = 0
-if gi > 0 then gtat = tonumber(redis.call('GET', KEYS[2]) or '0') end
+if gi > 0 then gtat = tonumber(redis.call('GET', KEYS[2]) or 0) end
 if ctat == nil or gtat == nil then return redis.error_reply('ratelimit: corrupt bucket') end
-local function put(key, tat)
-  if tat <= now then
-    redis.call('DEL', key)
-  else
-    redis.call('SET', key, string.format('%d', tat), 'PX', math.ceil((tat - now) / 1000) + slack)
+if ARGV[1] == 'r' or ARGV[1] == 'R' then
+  local c, g = math.max(ctat - cost * ci, now), math.max(gtat - cost * gi, now)
+  if ctat > now then
+    if c > now then
+      redis.call('SET', KEYS[1], string.format('%d', c), 'PX', math.ceil((c - now) / 1000) + slack)
+    else
+      redis.call('DEL', KEYS[1])
+    end
   end
-end
-if ARGV[1] == 'r' then
-  if ctat > now then put(KEYS[1], math.max(ctat - cost * ci, now)) end
-  if gi > 0 and gtat > now then put(KEYS[2], math.max(gtat - cost * gi, now)) end
+  if gi > 0 and gtat > now then
+    if g > now then
+      redis.call('SET', KEYS[2], string.format('%d', g), 'PX', math.ceil((g - now) / 1000) + slack)
+    else
+      redis.call('DEL', KEYS[2])
+    end
+  end
   return {0, now, 0, 0}
 end
 local cnew = math.max(ctat, now) + cost * ci
 if cost > cb or cnew - now > ci * cb then return {1, now, ctat, gtat} end
-local gnew = 0
 if gi > 0 then
-  gnew = math.max(gtat, now) + cost * gi
+  local gnew = math.max(gtat, now) + cost * gi
   if cost > gb or gnew - now > gi * gb then return {2, now, ctat, gtat} end
-  put(KEYS[2], gnew)
+  redis.call('SET', KEYS[2], string.format('%d', gnew), 'PX', math.ceil((gnew - now) / 1000) + slack)
 end
-put(KEYS[1], cnew)
+redis.call('SET', KEYS[1], string.format('%d', cnew), 'PX', math.ceil((cnew - now) / 1000) + slack)
 return {0, now, ctat, gtat}
 `
 
@@ -177,6 +182,27 @@ var scriptSHA = func() string {
 	h := sha1.Sum([]byte(script))
 	return hex.EncodeToString(h[:])
 }()
+
+// limitArgs holds the script arguments of one pair of limits, boxed once:
+// a Limiter passes the same limits on every call, and reusing the boxed
+// values saves allocations per decision.
+type limitArgs struct {
+	client, global ratelimit.Limit
+	ci, cb, gi, gb any
+}
+
+func (s *Store) limitArgs(client, global ratelimit.Limit) *limitArgs {
+	if la := s.args.Load(); la != nil && la.client == client && la.global == global {
+		return la
+	}
+	la := &limitArgs{client: client, global: global,
+		ci: micros(client), cb: int64(client.Burst()), gi: int64(0), gb: int64(0)}
+	if !global.IsZero() {
+		la.gi, la.gb = micros(global), int64(global.Burst())
+	}
+	s.args.Store(la)
+	return la
+}
 
 func micros(l ratelimit.Limit) int64 {
 	return (int64(l.Interval()) + 999) / 1000
@@ -190,25 +216,24 @@ func (s *Store) run(ctx context.Context, q *ratelimit.Query, mode string) ([]int
 	if mode == "r" {
 		op = "refund"
 	}
+	// Lowercase modes read the server's clock; uppercase ones take ARGV[3].
 	if s.closed.Load() {
 		return nil, fmt.Errorf("%w: redisstore: %s: %w", ratelimit.ErrStore, op, ratelimit.ErrStopped)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, ratelimit.StoreError("redisstore: "+op, err)
 	}
-	now := int64(-1)
+	now := int64(0)
 	if !q.Now.IsZero() {
 		if _, err := ratelimit.ClockOffset(q.Now, time.Now(), time.Microsecond); err != nil {
 			return nil, err
 		}
 		now = q.Now.UnixMicro()
+		mode = strings.ToUpper(mode)
 	}
-	var gi, gb int64
-	if !q.Global.IsZero() {
-		gi, gb = micros(q.Global), int64(q.Global.Burst())
-	}
+	la := s.limitArgs(q.Limit, q.Global)
 	keys := []string{s.cPrefix + q.Key, s.gKey}
-	args := []any{mode, q.Cost, now, micros(q.Limit), q.Limit.Burst(), gi, gb}
+	args := []any{mode, q.Cost, now, la.ci, la.cb, la.gi, la.gb}
 	cmd := s.c.EvalSha(ctx, scriptSHA, keys, args...)
 	if err := cmd.Err(); err != nil && (errors.Is(err, redis.ErrNoScript) || redis.HasErrorPrefix(err, "NOSCRIPT")) {
 		cmd = s.c.Eval(ctx, script, keys, args...)
