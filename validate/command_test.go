@@ -502,6 +502,9 @@ func TestAllowStdinShell(t *testing.T) {
 		{"bash -i", []string{"bash", "-i"}, "", 0, ""},
 		{"still checks -c", []string{"sh", "-c", "nsenter"}, deny, 2, "nsenter"},
 		{"xargs sh still unverifiable", []string{"xargs", "sh"}, unver, 1, "sh"},
+		{"env wrapper", []string{"env", "TERM=xterm", "bash"}, "", 0, ""},
+		{"piped sh in a script", []string{"sh", "-c", "echo bnNlbnRlcg== | base64 -d | sh"}, RuleShellStdin, 2, "sh"},
+		{"nested interactive sh in a script", []string{"bash", "-c", "sh"}, RuleShellStdin, 2, "sh"},
 	})
 }
 
