@@ -11,6 +11,7 @@ import (
 
 	"github.com/safedocker/safedocker/internal/engine"
 	"github.com/safedocker/safedocker/policy"
+	"github.com/safedocker/safedocker/validate"
 )
 
 // The per-capability interfaces. Hand a component the narrowest one it needs
@@ -177,18 +178,16 @@ type RemoveOptions struct {
 	RemoveVolumes bool
 }
 
-// checkRef validates a container ID or name argument.
+// checkRef validates a container ID or name argument
+// (validate.ParseContainerName).
 func checkRef(id string) error {
-	s := strings.TrimPrefix(id, "/")
-	if !validName(s) {
-		return &ValidationError{Field: "container", Reason: fmt.Sprintf("%q is not a container ID or name", truncate(id, 64))}
-	}
-	return nil
+	return checkObjectRef("container", id)
 }
 
 // ListContainers lists containers, at most opts.Limit (or the client's
 // ListItems bound); Truncated reports a cut. Filters are allow-listed
-// (ListFilterKeys) and their values checked. Capability: CapContainerRead.
+// (ListFilterKeys) and their values checked with validate.ParseFilters.
+// Capability: CapContainerRead.
 func (c *Client) ListContainers(ctx context.Context, opts ListOptions) (ContainerList, error) {
 	var out ContainerList
 	limit := opts.Limit
@@ -214,7 +213,8 @@ func (c *Client) ListContainers(ctx context.Context, opts ListOptions) (Containe
 					}
 				}
 			}
-			return nil
+			// The value syntax of each key (validate.ParseFilters).
+			return checkFilters(validate.ContainerObjects, opts.Filters)
 		}, nil,
 		func(ctx context.Context) error {
 			// One more than the limit tells a full list from a cut one.

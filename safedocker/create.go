@@ -12,10 +12,9 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/distribution/reference"
-
 	"github.com/safedocker/safedocker/internal/engine"
 	"github.com/safedocker/safedocker/policy"
+	"github.com/safedocker/safedocker/validate"
 )
 
 // The secure defaults of a new ContainerBuilder. Each can be changed with the
@@ -87,15 +86,27 @@ func (b ContainerBuilder) invalid(field, reason string) ContainerBuilder {
 	return b
 }
 
+// invalidInput returns a copy of b with one more collected error from the
+// validate package.
+func (b ContainerBuilder) invalidInput(field string, err error) ContainerBuilder {
+	b.errs = append(slices.Clip(b.errs), validateError(field, err))
+	return b
+}
+
 // WithName sets the container name ("" lets the daemon choose). Names follow
-// the daemon's grammar: [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 128 bytes, with an
+// the daemon's grammar (validate.ParseContainerName):
+// [a-zA-Z0-9][a-zA-Z0-9_.-]+, at most validate.MaxNameLength bytes, with an
 // optional leading "/".
 func (b ContainerBuilder) WithName(name string) ContainerBuilder {
-	n := strings.TrimPrefix(name, "/")
-	if name != "" && !validName(n) {
-		return b.invalid("name", fmt.Sprintf("%q is not a valid container name ([a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 128 bytes)", truncate(name, 64)))
+	if name == "" {
+		b.spec.Name = ""
+		return b
 	}
-	b.spec.Name = n
+	n, err := validate.ParseContainerName(name)
+	if err != nil {
+		return b.invalidInput("name", err)
+	}
+	b.spec.Name = n.String()
 	return b
 }
 
@@ -118,26 +129,28 @@ func (b ContainerBuilder) WithEntrypoint(args ...string) ContainerBuilder {
 	return b
 }
 
-// WithEnv adds the environment variable key=value. Keys must be non-empty and
-// hold no "=" or control characters; values are never logged or reported.
+// WithEnv adds the environment variable key=value (validate.NewEnvVar): the
+// key follows the POSIX grammar [A-Za-z_][A-Za-z0-9_]*, the value is valid
+// UTF-8 without NUL, at most validate.MaxEnvValueLength bytes. Values are never
+// logged or reported.
 func (b ContainerBuilder) WithEnv(key, value string) ContainerBuilder {
-	if !validEnvKey(key) {
-		return b.invalid("env", fmt.Sprintf("invalid key %q", truncate(key, 64)))
+	if _, err := validate.NewEnvVar(key, value); err != nil {
+		return b.invalidInput("env", err)
 	}
 	if len(b.spec.Env) >= maxEnv {
 		return b.invalid("env", fmt.Sprintf("more than %d variables", maxEnv))
-	}
-	if strings.ContainsRune(value, 0) || len(value) > maxArgBytes {
-		return b.invalid("env", fmt.Sprintf("value of %s holds NUL or exceeds %d bytes", truncate(key, 64), maxArgBytes))
 	}
 	b.spec.Env = append(slices.Clip(b.spec.Env), policy.EnvVar{Key: key, Value: value, HasValue: true})
 	return b
 }
 
-// WithLabel sets a label.
+// WithLabel sets a label (validate.ParseLabels): keys of [a-zA-Z0-9._/-]
+// starting and ending with a letter or digit, never under the prefixes Docker
+// reserves (com.docker., io.docker., org.dockerproject.); values valid UTF-8
+// without control characters, at most validate.MaxLabelValueLength bytes.
 func (b ContainerBuilder) WithLabel(key, value string) ContainerBuilder {
-	if key == "" || len(key) > 1024 || hasControl(key) || len(value) > 4096 || hasControl(value) {
-		return b.invalid("label", fmt.Sprintf("invalid label %q", truncate(key, 64)))
+	if _, err := validate.ParseLabels(map[string]string{key: value}); err != nil {
+		return b.invalidInput("label", err)
 	}
 	if len(b.spec.Labels) >= maxBuilderLabels {
 		return b.invalid("label", fmt.Sprintf("more than %d labels", maxBuilderLabels))
@@ -202,8 +215,10 @@ func (b ContainerBuilder) WithBind(source, target string, mode MountMode) Contai
 
 // WithVolume mounts the named volume at target ("" name: an anonymous volume).
 func (b ContainerBuilder) WithVolume(name, target string, mode MountMode) ContainerBuilder {
-	if name != "" && !validName(name) {
-		return b.invalid("volume", fmt.Sprintf("%q is not a valid volume name", truncate(name, 64)))
+	if name != "" {
+		if _, err := validate.ParseVolumeName(name); err != nil {
+			return b.invalidInput("volume", err)
+		}
 	}
 	return b.addMount("volume", policy.Mount{Type: policy.MountVolume, Source: name, Target: target, ReadOnly: bool(mode)})
 }
@@ -347,7 +362,13 @@ func (b ContainerBuilder) WithPrivileged(on bool) ContainerBuilder {
 // "no-new-privileges=true"). Later options override earlier ones, as in the
 // daemon. Unknown or malformed options are errors.
 func (b ContainerBuilder) WithSecurityOpt(opts ...string) ContainerBuilder {
-	all := append(securityOptStrings(b.spec.Security), opts...)
+	// Re-render the options set so far, so the whole list is parsed again with
+	// the daemon's later-wins semantics.
+	prev, err := engine.SecurityOptStrings(b.spec.Security)
+	if err != nil {
+		return b.invalid("security option", err.Error())
+	}
+	all := append(prev, opts...)
 	so, errs := policy.ParseSecurityOpts("SecurityOpt", all)
 	if len(errs) > 0 {
 		return b.invalid("security option", errs[0].Error())
@@ -418,8 +439,8 @@ func (b ContainerBuilder) WithHealthcheck(cmd []string, interval, timeout time.D
 // WithNetwork attaches the container to the user-defined network name at
 // creation (in addition to its network mode).
 func (b ContainerBuilder) WithNetwork(name string) ContainerBuilder {
-	if !validName(name) {
-		return b.invalid("network", fmt.Sprintf("%q is not a valid network name", truncate(name, 64)))
+	if _, err := validate.ParseNetworkName(name); err != nil {
+		return b.invalidInput("network", err)
 	}
 	b.spec.Networks = append(slices.Clip(b.spec.Networks), name)
 	return b
@@ -536,42 +557,6 @@ func fromDecision(d policy.Decision) verdict {
 	return verdict{allowed: d.Allowed, findings: d.Findings, level: d.Level, version: d.Version}
 }
 
-// securityOptStrings renders parsed options back in the daemon's syntax, so
-// WithSecurityOpt can re-parse the whole list with later-wins semantics.
-func securityOptStrings(so policy.SecurityOptions) []string {
-	var out []string
-	if so.NoNewPrivileges != nil {
-		out = append(out, fmt.Sprintf("no-new-privileges=%t", *so.NoNewPrivileges))
-	}
-	if so.WritableCgroups != nil {
-		out = append(out, fmt.Sprintf("writable-cgroups=%t", *so.WritableCgroups))
-	}
-	switch so.Seccomp.Mode {
-	case policy.SeccompBuiltin:
-		out = append(out, "seccomp=builtin")
-	case policy.SeccompUnconfined:
-		out = append(out, "seccomp=unconfined")
-	case policy.SeccompCustom:
-		out = append(out, "seccomp="+so.Seccomp.JSON)
-	}
-	switch so.AppArmor.Mode {
-	case policy.AppArmorUnconfined:
-		out = append(out, "apparmor=unconfined")
-	case policy.AppArmorNamed:
-		out = append(out, "apparmor="+so.AppArmor.Name)
-	}
-	l := so.Label
-	if l.Disable {
-		out = append(out, "label=disable")
-	}
-	for _, kv := range [...][2]string{{"user", l.User}, {"role", l.Role}, {"type", l.Type}, {"level", l.Level}, {"filetype", l.FileType}} {
-		if kv[1] != "" {
-			out = append(out, "label="+kv[0]+":"+kv[1])
-		}
-	}
-	return out
-}
-
 // cloneContainer deep-copies the parts of a model a builder may share.
 func cloneContainer(c policy.Container) policy.Container {
 	c.Entrypoint = slices.Clone(c.Entrypoint)
@@ -609,12 +594,15 @@ func cloneContainer(c policy.Container) policy.Container {
 	return c
 }
 
+// checkImage validates the image of a new container with
+// validate.ParseImageRef; a reference without tag or digest means ":latest",
+// as for the daemon.
 func checkImage(image string) error {
-	if image == "" || len(image) > 512 || hasControl(image) {
+	if image == "" {
 		return &ValidationError{Field: "image", Reason: "must be a non-empty image reference"}
 	}
-	if _, err := reference.ParseNormalizedNamed(image); err != nil {
-		return &ValidationError{Field: "image", Reason: fmt.Sprintf("%q is not a valid image reference", truncate(image, 64)), Err: err}
+	if _, err := validate.ParseImageRef(image, validate.DefaultTagLatest()); err != nil {
+		return validateError("image", err)
 	}
 	return nil
 }
@@ -634,25 +622,6 @@ func checkArgs(what string, args []string) error {
 		return fmt.Errorf("%s exceeds %d bytes", what, maxArgBytes)
 	}
 	return nil
-}
-
-// validName is Docker's object-name grammar, bounded.
-func validName(s string) bool {
-	if s == "" || len(s) > 128 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-		if !alnum && (i == 0 || c != '_' && c != '.' && c != '-') {
-			return false
-		}
-	}
-	return true
-}
-
-func validEnvKey(k string) bool {
-	return k != "" && len(k) <= 1024 && !strings.ContainsRune(k, '=') && !hasControl(k) && !strings.ContainsAny(k, " \t")
 }
 
 func validCapName(c string) bool {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/safedocker/safedocker/internal/engine"
 	"github.com/safedocker/safedocker/policy"
+	"github.com/safedocker/safedocker/validate"
 )
 
 // Executor runs commands in running containers (CapExec).
@@ -41,8 +42,9 @@ type ExecOptions struct {
 	// WorkingDir is an absolute path; "" keeps the container's. The policy
 	// judges it.
 	WorkingDir string
-	// Env is extra environment. Values are passed to the daemon only, never
-	// logged or reported (findings name keys).
+	// Env is extra environment: POSIX keys ([A-Za-z_][A-Za-z0-9_]*), values
+	// valid UTF-8 without NUL (validate.NewEnvVar). Values are passed to the
+	// daemon only, never logged or reported (findings name keys).
 	Env map[string]string
 	// MaxOutputBytes bounds the bytes kept of each of stdout and stderr; 0
 	// means the client's OutputBounds.ExecOutput, and a larger value is an
@@ -99,7 +101,7 @@ func (c *Client) Exec(ctx context.Context, container string, opts ExecOptions, c
 		if ev, err = c.callEvaluator(callOpts); err != nil {
 			return err
 		}
-		if limit, err = resolveByteLimit("MaxOutputBytes", opts.MaxOutputBytes, c.bounds.ExecOutput); err != nil {
+		if limit, err = resolveLimit("MaxOutputBytes", opts.MaxOutputBytes, c.bounds.ExecOutput); err != nil {
 			return err
 		}
 		if err := checkObjectRef("container", container); err != nil {
@@ -164,21 +166,15 @@ func checkExecCmd(cmd []string) error {
 	return nil
 }
 
-// checkExecEnv validates environment keys; values are checked for NUL bytes
-// only and never echoed.
+// checkExecEnv validates the environment with validate.NewEnvVar (POSIX keys;
+// values valid UTF-8 without NUL, bounded); values are never echoed.
 func checkExecEnv(keys []string, env map[string]string) error {
 	if len(env) > MaxExecEnv {
 		return argError("Env", "more than %d variables", MaxExecEnv)
 	}
 	for _, k := range keys {
-		if k == "" || strings.ContainsAny(k, "=\x00") {
-			return argError("Env", "invalid key %q", truncate(k, 64))
-		}
-		if err := checkArgText("Env", k, 256); err != nil {
-			return err
-		}
-		if strings.IndexByte(env[k], 0) >= 0 || len(env[k]) > MaxExecCommandBytes {
-			return argError("Env["+truncate(k, 64)+"]", "the value contains a NUL byte or is too long")
+		if _, err := validate.NewEnvVar(k, env[k]); err != nil {
+			return validateError("Env", err)
 		}
 	}
 	return nil

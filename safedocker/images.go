@@ -195,7 +195,7 @@ func (c *Client) ListImages(ctx context.Context, opts ImageListOptions) (ImageLi
 	var limit int
 	validate := func() error {
 		var err error
-		if limit, err = resolveListLimit("Limit", opts.Limit, c.bounds.ListItems); err != nil {
+		if limit, err = resolveLimit("Limit", opts.Limit, c.bounds.ListItems); err != nil {
 			return err
 		}
 		if err := checkArgText("Reference", opts.Reference, maxImageRef); err != nil {

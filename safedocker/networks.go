@@ -168,7 +168,7 @@ func (c *Client) ListNetworks(ctx context.Context, opts NetworkListOptions) (Net
 	var limit int
 	validate := func() error {
 		var err error
-		if limit, err = resolveListLimit("Limit", opts.Limit, c.bounds.ListItems); err != nil {
+		if limit, err = resolveLimit("Limit", opts.Limit, c.bounds.ListItems); err != nil {
 			return err
 		}
 		f := opsFilterSet{}

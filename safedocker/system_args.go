@@ -35,7 +35,7 @@ func argError(field, format string, args ...any) *ValidationError {
 // validate.MaxNameLength bytes).
 func checkObjectName(field, name string) error {
 	if _, err := validate.ParseVolumeName(name); err != nil {
-		return &ValidationError{Field: field, Reason: validationReason(err), Err: err}
+		return validateError(field, err)
 	}
 	return nil
 }
@@ -45,9 +45,20 @@ func checkObjectName(field, name string) error {
 // "/") or a full or short ID.
 func checkObjectRef(field, ref string) error {
 	if _, err := validate.ParseContainerName(ref); err != nil {
-		return &ValidationError{Field: field, Reason: validationReason(err), Err: err}
+		return validateError(field, err)
 	}
 	return nil
+}
+
+// validateError converts an error of the validate package into a
+// *ValidationError for field whose reason quotes the offending value (which
+// validate truncates, and never holds an environment value) and the problem.
+func validateError(field string, err error) *ValidationError {
+	var ve *validate.Error
+	if errors.As(err, &ve) && ve.Value != "" {
+		return &ValidationError{Field: field, Reason: fmt.Sprintf("%q: %s", truncate(ve.Value, 64), ve.Reason), Err: err}
+	}
+	return &ValidationError{Field: field, Reason: validationReason(err), Err: err}
 }
 
 // validationReason is the reason of a validate error, without its prefix.
@@ -138,24 +149,10 @@ func (f opsFilterSet) add(key string, values ...string) {
 	}
 }
 
-// resolveListLimit resolves a per-call list limit against the client's bound: 0 means
-// the bound, larger values are refused (a call can tighten a bound, never
-// loosen it).
-func resolveListLimit(field string, limit, bound int) (int, error) {
-	switch {
-	case limit < 0:
-		return 0, argError(field, "must not be negative")
-	case limit == 0:
-		return bound, nil
-	case limit > bound:
-		return 0, argError(field, "%d exceeds the client's bound of %d", limit, bound)
-	}
-	return limit, nil
-}
-
-// resolveByteLimit resolves a per-call byte limit against the client's bound, like
-// resolveListLimit.
-func resolveByteLimit(field string, limit, bound int64) (int64, error) {
+// resolveLimit resolves a per-call limit (a list length or a byte count)
+// against the client's bound: 0 means the bound, larger values are refused (a
+// call can tighten a bound, never loosen it).
+func resolveLimit[T int | int64](field string, limit, bound T) (T, error) {
 	switch {
 	case limit < 0:
 		return 0, argError(field, "must not be negative")

@@ -113,7 +113,7 @@ func (c *Client) ListVolumes(ctx context.Context, opts VolumeListOptions) (Volum
 	var limit int
 	validate := func() error {
 		var err error
-		if limit, err = resolveListLimit("Limit", opts.Limit, c.bounds.ListItems); err != nil {
+		if limit, err = resolveLimit("Limit", opts.Limit, c.bounds.ListItems); err != nil {
 			return err
 		}
 		if err := checkArgText("Name", opts.Name, maxObjectName); err != nil {

@@ -140,9 +140,9 @@ func toCreateBody(req engine.CreateRequest) (createBody, error) {
 	if s.NetworkMode.Kind != policy.NetworkDefault {
 		host.NetworkMode = container.NetworkMode(s.NetworkMode.String())
 	}
-	secOpts, err := securityOpts(s.Security)
+	secOpts, err := engine.SecurityOptStrings(s.Security)
 	if err != nil {
-		return createBody{}, err
+		return createBody{}, unexpressible("HostConfig.SecurityOpt", err.Error())
 	}
 	host.SecurityOpt = secOpts
 	for _, d := range s.Devices {
@@ -175,47 +175,6 @@ func toCreateBody(req engine.CreateRequest) (createBody, error) {
 		}
 	}
 	return createBody{config: cfg, host: host, network: netCfg}, nil
-}
-
-// securityOpts renders the parsed security options in the daemon's syntax.
-func securityOpts(so policy.SecurityOptions) ([]string, error) {
-	var out []string
-	if so.NoNewPrivileges != nil {
-		out = append(out, "no-new-privileges="+strconv.FormatBool(*so.NoNewPrivileges))
-	}
-	if so.WritableCgroups != nil {
-		out = append(out, "writable-cgroups="+strconv.FormatBool(*so.WritableCgroups))
-	}
-	switch so.Seccomp.Mode {
-	case policy.SeccompDefault:
-	case policy.SeccompBuiltin:
-		out = append(out, "seccomp=builtin")
-	case policy.SeccompUnconfined:
-		out = append(out, "seccomp=unconfined")
-	case policy.SeccompCustom:
-		out = append(out, "seccomp="+so.Seccomp.JSON)
-	default:
-		return nil, unexpressible("HostConfig.SecurityOpt", "unknown seccomp mode")
-	}
-	switch so.AppArmor.Mode {
-	case policy.AppArmorDefault:
-	case policy.AppArmorUnconfined:
-		out = append(out, "apparmor=unconfined")
-	case policy.AppArmorNamed:
-		out = append(out, "apparmor="+so.AppArmor.Name)
-	default:
-		return nil, unexpressible("HostConfig.SecurityOpt", "unknown apparmor mode")
-	}
-	l := so.Label
-	if l.Disable {
-		out = append(out, "label=disable")
-	}
-	for _, kv := range [...][2]string{{"user", l.User}, {"role", l.Role}, {"type", l.Type}, {"level", l.Level}, {"filetype", l.FileType}} {
-		if kv[1] != "" {
-			out = append(out, "label="+kv[0]+":"+kv[1])
-		}
-	}
-	return out, nil
 }
 
 // addMounts converts the model's mounts. Binds needing an SELinux relabel go to
