@@ -199,7 +199,7 @@ func (b ContainerBuilder) addMount(field string, m policy.Mount) ContainerBuilde
 		return b.invalid(field, fmt.Sprintf("target %q must be an absolute path other than /", truncate(m.Target, 64)))
 	}
 	m.Target = path.Clean(m.Target)
-	m.Field = fmt.Sprintf("Mounts[%d]", len(b.spec.Mounts))
+	m.Field = fmt.Sprintf("HostConfig.Mounts[%d]", len(b.spec.Mounts)) // the field the adapter sends it in
 	b.spec.Mounts = append(slices.Clip(b.spec.Mounts), m)
 	return b
 }
@@ -265,7 +265,13 @@ func (b ContainerBuilder) WithPort(containerPort uint16, protocol, hostIP string
 	if len(b.spec.Ports) >= maxPorts {
 		return b.invalid("port", fmt.Sprintf("more than %d ports", maxPorts))
 	}
-	p.Field = fmt.Sprintf("Ports[%d]", len(b.spec.Ports))
+	n := 0 // index among the bindings of the same container port, as the adapter sends them
+	for _, q := range b.spec.Ports {
+		if q.ContainerPort == p.ContainerPort && q.Protocol == p.Protocol {
+			n++
+		}
+	}
+	p.Field = fmt.Sprintf("HostConfig.PortBindings[%d/%s][%d]", p.ContainerPort, p.Protocol, n)
 	b.spec.Ports = append(slices.Clip(b.spec.Ports), p)
 	return b
 }

@@ -621,3 +621,33 @@ func mustPolicy(t *testing.T) *policy.Evaluator {
 	}
 	return ev
 }
+
+// Findings from builder requests name the Engine API field the adapter sends
+// the value in, as findings from raw requests do.
+func TestBuilderFindingsNameEngineFields(t *testing.T) {
+	tc := newTestClient(t, WithCapabilities(CapContainerCreate))
+	tc.fake.Forbid()
+	_, err := tc.NewContainer("alpine:3").
+		WithBind("/var/run/docker.sock", "/s", ReadOnly).
+		WithPort(80, "tcp", "127.0.0.1", 8080).
+		WithPort(80, "tcp", "0.0.0.0", 8081).
+		Create(ctxFor(t), Tighten(policy.RaiseLevel(policy.LevelRestricted)))
+	var pe *PolicyError
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v, want *PolicyError", err)
+	}
+	want := map[string]bool{"HostConfig.Mounts[0].Source": false, "HostConfig.PortBindings[80/tcp][1]": false}
+	for _, f := range pe.Findings {
+		if _, ok := want[f.Field]; ok {
+			want[f.Field] = true
+		}
+		if f.Field == "HostConfig.PortBindings[80/tcp][0]" {
+			t.Errorf("the loopback binding was reported: %v", f)
+		}
+	}
+	for field, seen := range want {
+		if !seen {
+			t.Errorf("no finding names %s; findings: %v", field, pe.Findings)
+		}
+	}
+}
