@@ -319,10 +319,12 @@ func BenchmarkRedis(b *testing.B) {
 			d := warm(p.new(b), keys)
 			b.ReportAllocs()
 			i := 0
+			start := cpuTime()
 			for b.Loop() {
 				d(keys[i%len(keys)])
 				i++
 			}
+			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "client-cpu-ns/op")
 		})
 	}
 	for _, p := range peers {
@@ -332,6 +334,7 @@ func BenchmarkRedis(b *testing.B) {
 			b.SetParallelism(32)
 			b.ReportAllocs()
 			b.ResetTimer()
+			start := cpuTime()
 			b.RunParallel(func(pb *testing.PB) {
 				i := int(next.Add(1) * 7919)
 				for pb.Next() {
@@ -339,6 +342,7 @@ func BenchmarkRedis(b *testing.B) {
 					i++
 				}
 			})
+			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "client-cpu-ns/op")
 		})
 	}
 }
