@@ -207,8 +207,26 @@ func (s *Store) Take(ctx context.Context, q ratelimit.Query) (ratelimit.Result, 
 					return d.Result(ratelimit.ScopeClient, time.Nanosecond), nil
 				}
 			}
-		} else if r, ok := s.takeExisting(sl, &q, now); ok {
-			return r, nil
+		} else {
+			for {
+				v := sl.tat.Load()
+				if v == dead {
+					break
+				}
+				d := q.Limit.Decide(v, now, q.Cost)
+				if !d.Allowed {
+					return d.Result(ratelimit.ScopeClient, time.Nanosecond), nil
+				}
+				g := s.takeGlobal(&q, now)
+				if !g.Allowed {
+					return g.Result(ratelimit.ScopeGlobal, time.Nanosecond), nil
+				}
+				if sl.tat.CompareAndSwap(v, d.TAT) {
+					return ratelimit.Combine(d.Result(ratelimit.ScopeClient, time.Nanosecond),
+						g.Result(ratelimit.ScopeGlobal, time.Nanosecond)), nil
+				}
+				s.refundGlobal(&q, now) // the client bucket moved: undo, decide again
+			}
 		}
 	}
 	return s.takeSlow(sh, h, &q, now)
