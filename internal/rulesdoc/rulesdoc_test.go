@@ -2,21 +2,19 @@ package rulesdoc
 
 import (
 	"os"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/safedocker/safedocker/policy"
 )
 
 func TestREADMEUpToDate(t *testing.T) {
 	doc, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want, err := Splice(doc, Table(policy.DefaultChecks()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if string(want) != string(doc) {
 		t.Fatal("README.md rules table is stale: run `go generate ./internal/rulesdoc`")
 	}
@@ -24,27 +22,27 @@ func TestREADMEUpToDate(t *testing.T) {
 
 func TestTableListsEveryCheck(t *testing.T) {
 	checks := policy.DefaultChecks()
-	if len(checks) == 0 {
-		t.Fatal("no checks registered")
-	}
+	require.NotEmpty(t, checks, "no checks registered")
 	table := Table(checks)
 	for _, c := range checks {
-		if !strings.Contains(table, "| `"+string(c.ID)+"` |") {
-			t.Errorf("table lacks check %s", c.ID)
-		}
+		assert.Contains(t, table, "| `"+string(c.ID)+"` | "+c.Level.String()+" |", "table row for %s", c.ID)
+		assert.NotEmpty(t, c.Title, "check %s has no title", c.ID)
+		assert.NotEmpty(t, c.Fields, "check %s lists no fields", c.ID)
 	}
 }
 
+func TestTableEscapesPipes(t *testing.T) {
+	table := Table([]policy.Check{{ID: "x", Title: "a | b", Fields: []string{"F"}}})
+	assert.Contains(t, table, `a \| b`)
+}
+
 func TestSpliceNeedsMarkers(t *testing.T) {
-	if _, err := Splice([]byte("no markers"), "x"); err != ErrNoMarkers {
-		t.Fatalf("err = %v, want ErrNoMarkers", err)
-	}
+	_, err := Splice([]byte("no markers"), "x")
+	require.ErrorIs(t, err, ErrNoMarkers)
+	_, err = Splice([]byte(EndMarker+"\n"+BeginMarker), "x")
+	require.ErrorIs(t, err, ErrNoMarkers, "markers in the wrong order")
+
 	got, err := Splice([]byte("a\n"+BeginMarker+"\nold\n"+EndMarker+"\nb\n"), "new\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := "a\n" + BeginMarker + "\nnew\n" + EndMarker + "\nb\n"
-	if string(got) != want {
-		t.Fatalf("got %q, want %q", got, want)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "a\n"+BeginMarker+"\nnew\n"+EndMarker+"\nb\n", string(got))
 }
