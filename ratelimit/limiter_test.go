@@ -446,6 +446,21 @@ func TestHammerStoreClock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	hammerStoreClock(t, s)
+}
+
+// TestHammerCoarseClock: the same with the memory store's coarse clock.
+func TestHammerCoarseClock(t *testing.T) {
+	s, err := memorystore.New(memorystore.WithCoarseClock(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close(context.Background()) })
+	hammerStoreClock(t, s)
+}
+
+func hammerStoreClock(t *testing.T, s ratelimit.Store) {
+	t.Helper()
 	g := limit(t, 1000, time.Second, 50)
 	lim, err := ratelimit.New(s, limit(t, 100, time.Second, 3), ratelimit.WithGlobal(g))
 	if err != nil {

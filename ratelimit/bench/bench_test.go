@@ -31,6 +31,13 @@ const (
 	redisKeys = 10_000
 	perSecond = 100
 	fillKeys  = 1_000_000
+
+	// coarseResolution is the coarse clock's refresh period in the
+	// "-coarse" benchmarks.
+	coarseResolution = time.Millisecond
+	// step is how far the explicit time advances per decision in the
+	// "explicit" benchmarks, about the cost of one decision.
+	step = 100 * time.Nanosecond
 )
 
 func makeKeys(n int) []string {
@@ -62,8 +69,17 @@ func mustLimit(b *testing.B, events int, per time.Duration, burst int) ratelimit
 // decider is one limiter under test: decide(key) reports admission.
 type decider func(key string) bool
 
-func ours(b *testing.B, global bool) decider {
-	s, err := memorystore.New()
+func ours(b *testing.B, global bool, opts ...memorystore.Option) decider {
+	lim := oursLimiter(b, global, opts...)
+	ctx := context.Background()
+	return func(key string) bool {
+		r, err := lim.Allow(ctx, key)
+		return err == nil && r.Allowed
+	}
+}
+
+func oursLimiter(b *testing.B, global bool, sopts ...memorystore.Option) *ratelimit.Limiter {
+	s, err := memorystore.New(sopts...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -76,10 +92,29 @@ func ours(b *testing.B, global bool) decider {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return lim
+}
+
+// tdecider is a limiter under test deciding at an explicit time.
+type tdecider func(key string, now time.Time) bool
+
+func oursExplicit(b *testing.B) tdecider {
+	lim := oursLimiter(b, true)
 	ctx := context.Background()
-	return func(key string) bool {
-		r, err := lim.Allow(ctx, key)
+	return func(key string, now time.Time) bool {
+		r, err := lim.AllowN(ctx, now, key, 1)
 		return err == nil && r.Allowed
+	}
+}
+
+func xtimeExplicit(b *testing.B) tdecider {
+	var m sync.Map
+	return func(key string, now time.Time) bool {
+		v, ok := m.Load(key)
+		if !ok {
+			v, _ = m.LoadOrStore(key, rate.NewLimiter(perSecond, perSecond))
+		}
+		return v.(*rate.Limiter).AllowN(now, 1)
 	}
 }
 
@@ -138,6 +173,9 @@ var memory = []struct {
 	new  func(*testing.B) decider
 }{
 	{"ours-client+global", func(b *testing.B) decider { return ours(b, true) }},
+	{"ours-client+global-coarse", func(b *testing.B) decider {
+		return ours(b, true, memorystore.WithCoarseClock(coarseResolution))
+	}},
 	{"ours-store-client+global", oursStore},
 	{"ours-client", func(b *testing.B) decider { return ours(b, false) }},
 	{"xtime-syncmap", xtime},
@@ -196,6 +234,61 @@ func BenchmarkMemory(b *testing.B) {
 				for pb.Next() {
 					d(keys[i%len(keys)])
 					i++
+				}
+			})
+			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
+
+var memoryExplicit = []struct {
+	name string
+	new  func(*testing.B) tdecider
+}{
+	{"ours-client+global", oursExplicit},
+	{"xtime-syncmap", xtimeExplicit},
+}
+
+// BenchmarkExplicit: the same workload, but every decision takes an
+// explicit time (ours: Limiter.AllowN(ctx, t, key, 1); x/time/rate:
+// Limiter.AllowN(t, 1)), so no clock is read. The other peers have no
+// explicit-time form. Time advances by step per decision of each goroutine.
+func BenchmarkExplicit(b *testing.B) {
+	keys := memKeyset()
+	base := time.Now()
+	for _, l := range memoryExplicit {
+		b.Run("serial/"+l.name, func(b *testing.B) {
+			d := l.new(b)
+			for _, k := range keys {
+				d(k, base)
+			}
+			b.ReportAllocs()
+			i := 0
+			start := cpuTime()
+			for b.Loop() {
+				d(keys[i%len(keys)], base.Add(time.Duration(i)*step))
+				i++
+			}
+			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+		})
+	}
+	for _, l := range memoryExplicit {
+		b.Run("parallel/"+l.name, func(b *testing.B) {
+			d := l.new(b)
+			for _, k := range keys {
+				d(k, base)
+			}
+			var next atomic.Uint64
+			b.ReportAllocs()
+			b.ResetTimer()
+			start := cpuTime()
+			b.RunParallel(func(pb *testing.PB) {
+				i := int(next.Add(1) * 7919)
+				n := 0
+				for pb.Next() {
+					d(keys[i%len(keys)], base.Add(time.Duration(n)*step))
+					i++
+					n++
 				}
 			})
 			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")

@@ -46,4 +46,12 @@
 // epoch taken in [New]), so wall-clock steps do not move it, and it follows
 // testing/synctest's fake clock for a store created inside a bubble. A
 // [ratelimit.Query] may carry an explicit time instead, for tests.
+//
+// Reading that clock costs about 22 ns per decision on the benchmark
+// machine. [WithCoarseClock] trades precision for speed: a goroutine owned
+// by the store refreshes an atomic copy of the clock every resolution
+// (100 µs to 1 s), decisions read the copy, and [Store.Close] stops the
+// goroutine. The copy lags by at most the resolution plus scheduling delay
+// and never runs ahead, so limits only get stricter; RetryAfter and
+// ResetAfter are accurate to within that lag.
 package memorystore

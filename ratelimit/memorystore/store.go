@@ -42,6 +42,9 @@ type Store struct {
 	maxPerShard int
 	closed      atomic.Bool
 	shards      []shard
+	coarse      bool          // read clock instead of the monotonic clock
+	clock       atomic.Int64  // coarse time since epoch, written by tick only
+	stop        chan struct{} // closed by Close to end tick; nil without coarse
 	// The global bucket is written by every decision that uses it: keep it
 	// alone on its cache line so that those writes do not evict the fields
 	// above, which every decision reads.
@@ -99,6 +102,7 @@ type Option interface {
 
 type config struct {
 	maxKeys int
+	coarse  time.Duration
 }
 
 type optionFunc func(*config) error
@@ -118,8 +122,39 @@ func WithMaxKeys(n int) Option {
 	})
 }
 
+// Bounds of [WithCoarseClock]'s resolution.
+const (
+	MinCoarseResolution = 100 * time.Microsecond
+	MaxCoarseResolution = time.Second
+)
+
+// WithCoarseClock makes the store read its own clock (the clock used when a
+// [ratelimit.Query] carries no explicit time) from an atomic value that a
+// goroutine owned by the store refreshes every resolution, instead of
+// reading the monotonic clock on every decision. resolution must lie
+// between [MinCoarseResolution] and [MaxCoarseResolution]; the default is
+// no coarse clock (a precise clock read per decision).
+//
+// The coarse time lags real time by at most resolution plus the ticker
+// goroutine's scheduling delay, and never runs backwards. A lagging clock
+// refills buckets later, so limits only get stricter; RetryAfter and
+// ResetAfter are accurate to within that lag, and a retry exactly after
+// RetryAfter may be denied once more. The goroutine runs until
+// [Store.Close]: close a store built with this option.
+func WithCoarseClock(resolution time.Duration) Option {
+	return optionFunc(func(c *config) error {
+		if resolution < MinCoarseResolution || resolution > MaxCoarseResolution {
+			return fmt.Errorf("%w: memorystore: coarse clock resolution must be %s to %s, got %s",
+				ratelimit.ErrInvalid, MinCoarseResolution, MaxCoarseResolution, resolution)
+		}
+		c.coarse = resolution
+		return nil
+	})
+}
+
 // New returns an empty store. It fails with [ratelimit.ErrInvalid] for an
-// invalid option.
+// invalid option. With [WithCoarseClock] it starts one goroutine, stopped by
+// [Store.Close].
 func New(opts ...Option) (*Store, error) {
 	c := config{maxKeys: DefaultMaxKeys}
 	for _, o := range opts {
@@ -146,7 +181,29 @@ func New(opts ...Option) (*Store, error) {
 		s.shards[i].table.Store(newTable(minTable))
 		s.shards[i].minTAT = math.MaxInt64
 	}
+	if c.coarse > 0 {
+		s.coarse = true
+		s.clock.Store(int64(time.Since(s.epoch)))
+		s.stop = make(chan struct{})
+		go s.tick(c.coarse)
+	}
 	return s, nil
+}
+
+// tick refreshes the coarse clock until Close. It is the only writer of
+// s.clock, and time.Since reads the monotonic clock, so the value never
+// decreases.
+func (s *Store) tick(resolution time.Duration) {
+	t := time.NewTicker(resolution)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.clock.Store(int64(time.Since(s.epoch)))
+		}
+	}
 }
 
 func (s *Store) hash(key string) uint64 {
@@ -166,6 +223,9 @@ func (s *Store) shardOf(h uint64) *shard {
 
 func (s *Store) now(q *ratelimit.Query) (int64, error) {
 	if q.Now.IsZero() {
+		if s.coarse {
+			return s.clock.Load(), nil
+		}
 		return int64(time.Since(s.epoch)), nil
 	}
 	return ratelimit.ClockOffset(q.Now, s.epoch, time.Nanosecond)
@@ -439,12 +499,15 @@ func (s *Store) Refund(ctx context.Context, q ratelimit.Query) error {
 	return nil
 }
 
-// Close implements [ratelimit.Store]: it drops all state; afterwards Take
-// and Refund fail with [ratelimit.ErrStopped]. It is idempotent and always
-// returns nil.
+// Close implements [ratelimit.Store]: it drops all state and stops the
+// coarse clock's goroutine, if any; afterwards Take and Refund fail with
+// [ratelimit.ErrStopped]. It is idempotent and always returns nil.
 func (s *Store) Close(context.Context) error {
 	if s.closed.Swap(true) {
 		return nil
+	}
+	if s.stop != nil {
+		close(s.stop)
 	}
 	for i := range s.shards {
 		sh := &s.shards[i]
