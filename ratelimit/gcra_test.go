@@ -84,3 +84,48 @@ func TestNoBackendImports(t *testing.T) {
 		}
 	}
 }
+
+// TestAdmitMatchesDecide: the fast path (Limit.Admit, Admitted) gives the
+// same admissions, TATs and Results as Decide and Combine, over random
+// limits, bucket states, costs and times.
+func TestAdmitMatchesDecide(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 7))
+	randLimit := func() ratelimit.Limit {
+		l, err := ratelimit.NewLimit(1+rng.IntN(1000), time.Duration(1+rng.IntN(int(time.Minute))), 1+rng.IntN(50))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	const ns = time.Nanosecond
+	for range 100_000 {
+		c, g := randLimit(), randLimit()
+		now := rng.Int64N(int64(time.Hour))
+		ctat := now + rng.Int64N(int64(c.Interval())*int64(c.Burst()+2)) - int64(c.Interval())*2
+		gtat := now + rng.Int64N(int64(g.Interval())*int64(g.Burst()+2)) - int64(g.Interval())*2
+		cost := 1 + rng.IntN(60)
+		cd := c.Decide(ctat, now, cost)
+		cnew, cok := c.Admit(ctat, now, cost)
+		if cok != cd.Allowed || (cok && cnew != cd.TAT) {
+			t.Fatalf("client %s tat %d now %d cost %d: Admit (%d, %v), Decide %+v", c, ctat, now, cost, cnew, cok, cd)
+		}
+		if !cok {
+			continue
+		}
+		if got, want := ratelimit.Admitted(c, cnew, ratelimit.Limit{}, 0, now), cd.Result(ratelimit.ScopeClient, ns); got != want {
+			t.Fatalf("client only: Admitted %+v, want %+v", got, want)
+		}
+		gd := g.Decide(gtat, now, cost)
+		gnew, gok := g.Admit(gtat, now, cost)
+		if gok != gd.Allowed || (gok && gnew != gd.TAT) {
+			t.Fatalf("global %s tat %d now %d cost %d: Admit (%d, %v), Decide %+v", g, gtat, now, cost, gnew, gok, gd)
+		}
+		if !gok {
+			continue
+		}
+		want := ratelimit.Combine(cd.Result(ratelimit.ScopeClient, ns), gd.Result(ratelimit.ScopeGlobal, ns))
+		if got := ratelimit.Admitted(c, cnew, g, gnew, now); got != want {
+			t.Fatalf("client+global: Admitted %+v, want %+v", got, want)
+		}
+	}
+}

@@ -256,6 +256,37 @@ func (l Limit) Decide(tat, now int64, cost int) Decision {
 		Remaining: l.units(tolerance - (newTAT - now))}
 }
 
+// Admit is the admitting half of [Limit.Decide], for a store's fast path: it
+// reports whether cost fits a bucket whose theoretical arrival time is tat at
+// now (nanoseconds) and, if it does, the bucket's new TAT. It fills in no
+// Result fields; build those with [Admitted], or call Decide on a denial. l
+// must not be zero.
+func (l Limit) Admit(tat, now int64, cost int) (newTAT int64, ok bool) {
+	if cost > int(l.burst) {
+		return tat, false
+	}
+	newTAT = max(tat, now) + int64(cost)*l.interval
+	return newTAT, newTAT-now <= l.interval*int64(l.burst)
+}
+
+// Admitted returns the Result of a request admitted at now (nanoseconds)
+// by client, whose bucket's new TAT is ctat, and, unless global is zero, by
+// global, whose new TAT is gtat. It equals Combine of the two admitted
+// Decisions' Results (just the client's without a global limit), at less
+// cost.
+func Admitted(client Limit, ctat int64, global Limit, gtat, now int64) Result {
+	r := Result{Allowed: true, Scope: ScopeClient, ResetAfter: time.Duration(ctat - now),
+		Remaining: client.units(client.interval*int64(client.burst) - (ctat - now))}
+	if global.IsZero() {
+		return r
+	}
+	if g := global.units(global.interval*int64(global.burst) - (gtat - now)); g < r.Remaining {
+		r.Scope, r.Remaining = ScopeGlobal, g
+	}
+	r.ResetAfter = max(r.ResetAfter, time.Duration(gtat-now))
+	return r
+}
+
 // units returns floor(d / interval) for 0 ≤ d ≤ interval*burst, using the
 // precomputed inverse and one correction step (exact: the float estimate is
 // off by at most one).

@@ -36,7 +36,7 @@ if [ -z "${SAFEDOCKER_TEST_REDIS_ADDR:-}" ]; then
 fi
 
 echo "go $(go env GOVERSION), GOMAXPROCS=${GOMAXPROCS:-$(nproc)}, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-go test -run '^$' -bench 'BenchmarkMemory|BenchmarkRedis' -benchmem -count "$count" -benchtime "$benchtime" -timeout 60m . | tee "$out"
+go test -run '^$' -bench 'BenchmarkMemory|BenchmarkExplicit|BenchmarkRedis' -benchmem -count "$count" -benchtime "$benchtime" -timeout 60m . | tee "$out"
 go test -run '^$' -bench 'BenchmarkBytesPerKey' -benchtime 1x -count 1 -timeout 30m . | tee -a "$out"
 
 if command -v benchstat >/dev/null || go install golang.org/x/perf/cmd/benchstat@latest 2>/dev/null; then
@@ -63,7 +63,11 @@ grep -E '^Benchmark' "$out" | awk '{
 				if ((k in m) && (bv == 0 || m[k] < bv)) { bv = m[k]; best = peers[p] }
 			}
 			o = "BenchmarkMemory/" md "/ours-client+global " un
-			if ((o in m) && bv > 0) printf "memory %-8s %-9s ours client+global %8.1f vs fastest peer %-13s %8.1f: %.2fx\n", md, un, m[o], best, bv, m[o] / bv
+			if ((o in m) && bv > 0) printf "memory %-8s %-9s ours client+global          %8.1f vs fastest peer %-13s %8.1f: %.2fx\n", md, un, m[o], best, bv, m[o] / bv
+			o = "BenchmarkMemory/" md "/ours-client+global-coarse " un
+			if ((o in m) && bv > 0) printf "memory %-8s %-9s ours client+global, coarse  %8.1f vs fastest peer %-13s %8.1f: %.2fx\n", md, un, m[o], best, bv, m[o] / bv
+			o = "BenchmarkExplicit/" md "/ours-client+global " un; x = "BenchmarkExplicit/" md "/xtime-syncmap " un
+			if ((o in m) && (x in m)) printf "memory %-8s %-9s ours client+global, explicit time %8.1f vs xtime-syncmap AllowN(t) %8.1f: %.2fx\n", md, un, m[o], m[x], m[o] / m[x]
 		}
 		for (j = 1; j <= 2; j++) {
 			md = modes[j]

@@ -256,37 +256,31 @@ func (s *Store) Take(ctx context.Context, q ratelimit.Query) (ratelimit.Result, 
 	h := s.hash(q.Key)
 	sh := s.shardOf(h)
 	if sl := sh.table.Load().find(h); sl != nil {
-		if q.Global.IsZero() { // the common case, kept short
-			for {
-				v := sl.tat.Load()
-				if v == dead {
-					break
-				}
-				d := q.Limit.Decide(v, now, q.Cost)
-				if !d.Allowed || sl.tat.CompareAndSwap(v, d.TAT) {
-					return d.Result(ratelimit.ScopeClient, time.Nanosecond), nil
-				}
+		// The fast path for a tracked key: admit with [ratelimit.Limit.Admit]
+		// and build the Result once; a denial takes the full Decide.
+		for {
+			v := sl.tat.Load()
+			if v == dead {
+				break // swept or moved: decide under the shard lock
 			}
-		} else {
-			for {
-				v := sl.tat.Load()
-				if v == dead {
-					break
-				}
-				d := q.Limit.Decide(v, now, q.Cost)
-				if !d.Allowed {
-					return d.Result(ratelimit.ScopeClient, time.Nanosecond), nil
-				}
-				g := s.takeGlobal(&q, now)
-				if !g.Allowed {
-					return g.Result(ratelimit.ScopeGlobal, time.Nanosecond), nil
-				}
-				if sl.tat.CompareAndSwap(v, d.TAT) {
-					return ratelimit.Combine(d.Result(ratelimit.ScopeClient, time.Nanosecond),
-						g.Result(ratelimit.ScopeGlobal, time.Nanosecond)), nil
-				}
-				s.refundGlobal(&q, now) // the client bucket moved: undo, decide again
+			ct, ok := q.Limit.Admit(v, now, q.Cost)
+			if !ok {
+				return q.Limit.Decide(v, now, q.Cost).Result(ratelimit.ScopeClient, time.Nanosecond), nil
 			}
+			if q.Global.IsZero() {
+				if sl.tat.CompareAndSwap(v, ct) {
+					return ratelimit.Admitted(q.Limit, ct, q.Global, 0, now), nil
+				}
+				continue
+			}
+			gt, gv, ok := s.admitGlobal(&q, now)
+			if !ok {
+				return q.Global.Decide(gv, now, q.Cost).Result(ratelimit.ScopeGlobal, time.Nanosecond), nil
+			}
+			if sl.tat.CompareAndSwap(v, ct) {
+				return ratelimit.Admitted(q.Limit, ct, q.Global, gt, now), nil
+			}
+			s.refundGlobal(&q, now) // the client bucket moved: undo, decide again
 		}
 	}
 	return s.takeSlow(sh, h, &q, now)
@@ -334,6 +328,21 @@ func (s *Store) admitted(q *ratelimit.Query, d, g ratelimit.Decision) ratelimit.
 		return r
 	}
 	return ratelimit.Combine(r, g.Result(ratelimit.ScopeGlobal, time.Nanosecond))
+}
+
+// admitGlobal spends q.Cost in the global bucket if it fits. It returns the
+// new TAT, or, when the cost does not fit, the TAT it decided on.
+func (s *Store) admitGlobal(q *ratelimit.Query, now int64) (newTAT, old int64, ok bool) {
+	for {
+		v := s.global.Load()
+		nt, ok := q.Global.Admit(v, now, q.Cost)
+		if !ok {
+			return 0, v, false
+		}
+		if s.global.CompareAndSwap(v, nt) {
+			return nt, v, true
+		}
+	}
 }
 
 func (s *Store) takeGlobal(q *ratelimit.Query, now int64) ratelimit.Decision {
