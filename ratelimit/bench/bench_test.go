@@ -394,6 +394,23 @@ func BenchmarkRedis(b *testing.B) {
 				return r.Allowed
 			}
 		}},
+		{"ours-client", func(b *testing.B) decider {
+			s, err := redisstore.New(newClient(b), redisstore.WithPrefix("bench:"+strconv.FormatInt(time.Now().UnixNano(), 36)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			lim, err := ratelimit.New(s, mustLimit(b, perSecond, time.Second, perSecond))
+			if err != nil {
+				b.Fatal(err)
+			}
+			return func(key string) bool {
+				r, err := lim.Allow(ctx, key)
+				if err != nil {
+					b.Error(err)
+				}
+				return r.Allowed
+			}
+		}},
 		{"redis_rate", func(b *testing.B) decider {
 			lim := redis_rate.NewLimiter(newClient(b))
 			l := redis_rate.PerSecond(perSecond)

@@ -122,16 +122,16 @@ func New(c Scripter, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
-// script decides or refunds a client bucket (KEYS[1]) and, when ARGV[6] is
+// script decides or refunds a client bucket (KEYS[1]) and, when ARGV[5] is
 // not 0, the global bucket (KEYS[2]).
 //
 // With an explicit time, keys live a minute longer than the bucket needs,
 // because that clock and the server's need not run at the same pace.
 //
 // ARGV: mode ("t" take, "r" refund at the server's TIME; "T", "R" at the
-// explicit time ARGV[3]), cost, explicit now in µs (0 when unused),
-// client interval µs, client burst, global interval µs (0: none), global
-// burst. Reply for "t": {status, now, client TAT, global TAT} with status 0
+// explicit time ARGV[7]), cost, client interval µs, client burst, global
+// interval µs (0: none), global burst and, for "T" and "R" only, the
+// explicit now in µs. Reply for "t": {status, now, client TAT, global TAT} with status 0
 // admitted, 1 denied by the client limit, 2 denied by the global limit;
 // TATs are as read, 0 for an absent key. Reply for "r": {0, now, 0, 0}.
 //
@@ -144,9 +144,9 @@ if ARGV[1] == 't' or ARGV[1] == 'r' then
   local t = redis.call('TIME')
   now, slack = t[1] * 1000000 + t[2], 0
 else
-  now, slack = tonumber(ARGV[3]), 60000
+  now, slack = tonumber(ARGV[7]), 60000
 end
-local cost, ci, cb, gi, gb = tonumber(ARGV[2]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local cost, ci, cb, gi, gb = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local ctat = tonumber(redis.call('GET', KEYS[1]) or 0)
 local gtat = 0
 if gi > 0 then gtat = tonumber(redis.call('GET', KEYS[2]) or 0) end
@@ -182,7 +182,7 @@ return {0, now, ctat, gtat}
 
 // scriptSHA is the SHA-1 of script, as EVALSHA wants it. TestScriptSHA
 // keeps it in step with the script.
-const scriptSHA = "96dc63541ab8e6b221514fb39b037fa174a0aa84"
+const scriptSHA = "82852e47bd16230deef695c25b5d1e83de0107ed"
 
 // limitArgs holds the script arguments of one pair of limits, boxed once:
 // a Limiter passes the same limits on every call, and reusing the boxed
@@ -217,7 +217,7 @@ func (s *Store) run(ctx context.Context, q *ratelimit.Query, mode string) ([]int
 	if mode == "r" {
 		op = "refund"
 	}
-	// Lowercase modes read the server's clock; uppercase ones take ARGV[3].
+	// Lowercase modes read the server's clock; uppercase ones take ARGV[7].
 	if s.closed.Load() {
 		return nil, fmt.Errorf("%w: redisstore: %s: %w", ratelimit.ErrStore, op, ratelimit.ErrStopped)
 	}
@@ -234,7 +234,12 @@ func (s *Store) run(ctx context.Context, q *ratelimit.Query, mode string) ([]int
 	}
 	la := s.limitArgs(q.Limit, q.Global)
 	keys := []string{s.cPrefix + q.Key, s.gKey}
-	args := []any{mode, q.Cost, now, la.ci, la.cb, la.gi, la.gb}
+	// The explicit time goes last and only when set: one argument less to
+	// send and parse on the common path.
+	args := []any{mode, q.Cost, la.ci, la.cb, la.gi, la.gb, now}
+	if mode == "t" || mode == "r" {
+		args = args[:6]
+	}
 	cmd := s.c.EvalSha(ctx, scriptSHA, keys, args...)
 	if err := cmd.Err(); err != nil && (errors.Is(err, redis.ErrNoScript) || redis.HasErrorPrefix(err, "NOSCRIPT")) {
 		cmd = s.c.Eval(ctx, script, keys, args...)
