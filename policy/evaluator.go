@@ -68,19 +68,10 @@ func (d Decision) Err() error {
 	return &DeniedError{Findings: d.Findings}
 }
 
-type containerStep struct {
+// step is one check's function for one kind of request.
+type step[T any] struct {
 	id CheckID
-	fn func(*Container, *Settings, *Report)
-}
-
-type execStep struct {
-	id CheckID
-	fn func(*Exec, *Settings, *Report)
-}
-
-type volumeStep struct {
-	id CheckID
-	fn func(*VolumeCreate, *Settings, *Report)
+	fn func(*T, *Settings, *Report)
 }
 
 // Evaluator judges requests against a fixed set of checks at one level and
@@ -94,9 +85,9 @@ type Evaluator struct {
 	newest          Version
 	ack             noChecksAcknowledgement
 	checks          []Check
-	container       []containerStep
-	exec            []execStep
-	volume          []volumeStep
+	container       []step[Container]
+	exec            []step[Exec]
+	volume          []step[VolumeCreate]
 	reports         *sync.Pool
 }
 
@@ -181,13 +172,13 @@ func (e *Evaluator) plan() {
 		}
 		vc := versionFor(c, e.version)
 		if vc.Container != nil {
-			e.container = append(e.container, containerStep{c.ID, vc.Container})
+			e.container = append(e.container, step[Container]{c.ID, vc.Container})
 		}
 		if vc.Exec != nil {
-			e.exec = append(e.exec, execStep{c.ID, vc.Exec})
+			e.exec = append(e.exec, step[Exec]{c.ID, vc.Exec})
 		}
 		if vc.Volume != nil {
-			e.volume = append(e.volume, volumeStep{c.ID, vc.Volume})
+			e.volume = append(e.volume, step[VolumeCreate]{c.ID, vc.Volume})
 		}
 	}
 }
@@ -202,47 +193,30 @@ func (e *Evaluator) Settings() Settings {
 
 // Container judges a container-create request. A nil c is denied.
 func (e *Evaluator) Container(c *Container) Decision {
-	d := Decision{Level: e.settings.Level, Version: e.version}
-	if c == nil {
-		d.Findings = []Finding{nilRequest("container")}
-		return d
-	}
-	r := e.reports.Get().(*Report)
-	for _, st := range e.container {
-		r.check = st.id
-		st.fn(c, &e.settings, r)
-	}
-	d.Findings, d.Allowed = e.finish(r)
-	return d
+	return evaluate(e, "container", c, e.container)
 }
 
 // Exec judges an exec-create request. A nil x is denied.
 func (e *Evaluator) Exec(x *Exec) Decision {
-	d := Decision{Level: e.settings.Level, Version: e.version}
-	if x == nil {
-		d.Findings = []Finding{nilRequest("exec")}
-		return d
-	}
-	r := e.reports.Get().(*Report)
-	for _, st := range e.exec {
-		r.check = st.id
-		st.fn(x, &e.settings, r)
-	}
-	d.Findings, d.Allowed = e.finish(r)
-	return d
+	return evaluate(e, "exec", x, e.exec)
 }
 
 // Volume judges a volume-create request. A nil v is denied.
 func (e *Evaluator) Volume(v *VolumeCreate) Decision {
+	return evaluate(e, "volume", v, e.volume)
+}
+
+// evaluate runs steps on req and collects every finding; a nil req is denied.
+func evaluate[T any](e *Evaluator, kind string, req *T, steps []step[T]) Decision {
 	d := Decision{Level: e.settings.Level, Version: e.version}
-	if v == nil {
-		d.Findings = []Finding{nilRequest("volume")}
+	if req == nil {
+		d.Findings = []Finding{nilRequest(kind)}
 		return d
 	}
 	r := e.reports.Get().(*Report)
-	for _, st := range e.volume {
+	for _, st := range steps {
 		r.check = st.id
-		st.fn(v, &e.settings, r)
+		st.fn(req, &e.settings, r)
 	}
 	d.Findings, d.Allowed = e.finish(r)
 	return d
