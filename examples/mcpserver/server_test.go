@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,23 +18,8 @@ import (
 
 func TestMain(m *testing.M) { dockertest.Main(m) }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writes (audit events).
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a goroutine-safe sink for the audit log.
+type syncBuffer = dockertest.SyncBuffer
 
 // testClient returns a safedocker client on the socket at sock holding every
 // capability (newServer must narrow it), with opts added.
