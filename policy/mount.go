@@ -96,13 +96,29 @@ func ParseBind(field, spec, volumeDriver string) (Mount, error) {
 	if spec == "" || strings.ContainsRune(spec, 0) {
 		return bad()
 	}
-	parts := strings.SplitN(spec, ":", 4)
+	// parts is strings.SplitN(spec, ":", 4) without the allocation.
+	var parts [4]string
+	n := 0
+	for rest := spec; ; {
+		if n == len(parts)-1 {
+			parts[n] = rest
+			n++
+			break
+		}
+		before, after, more := strings.Cut(rest, ":")
+		parts[n] = before
+		n++
+		if !more {
+			break
+		}
+		rest = after
+	}
 	if parts[0] == "" {
 		return bad()
 	}
 	m := Mount{Field: field}
 	var mode string
-	switch len(parts) {
+	switch n {
 	case 1:
 		m.Target = parts[0]
 	case 2:
@@ -120,17 +136,19 @@ func ParseBind(field, spec, volumeDriver string) (Mount, error) {
 	if !ok {
 		return bad()
 	}
-	if !path.IsAbs(m.Target) || path.Clean(m.Target) == "/" {
+	if !path.IsAbs(m.Target) {
 		return bad()
 	}
-	m.Target = path.Clean(m.Target)
+	if m.Target = cleanRooted(m.Target); m.Target == "/" {
+		return bad()
+	}
 	m.ReadOnly = bm.readOnly
 	m.Propagation = bm.propagation
 	m.Relabel = bm.relabel
 	m.NoCopy = bm.noCopy
 	if path.IsAbs(m.Source) {
 		m.Type = MountBind
-		m.Source = path.Clean(m.Source)
+		m.Source = cleanRooted(m.Source)
 		if bm.noCopy {
 			return bad()
 		}
@@ -159,7 +177,9 @@ func parseBindMode(mode string) (bindMode, bool) {
 		return bm, true
 	}
 	var rw, label, prop, cp, cons int
-	for _, o := range strings.Split(mode, ",") {
+	for rest, more := mode, true; more; {
+		var o string
+		o, rest, more = strings.Cut(rest, ",")
 		switch o {
 		case "rw":
 			rw++

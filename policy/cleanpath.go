@@ -1,0 +1,70 @@
+package policy
+
+import (
+	"path"
+	"strings"
+)
+
+// maxCleanDepth bounds the components cleanRooted tracks on the stack; deeper
+// paths are left to path.Clean.
+const maxCleanDepth = 64
+
+// cleanRooted returns path.Clean(p) for a path starting with "/". It returns p
+// itself (or a prefix of it) without allocating when p is already clean or only
+// has trailing separators, and allocates once otherwise (path.Clean allocates
+// twice). p must start with "/".
+func cleanRooted(p string) string {
+	// spans holds the [start, end) offsets in p of the kept components.
+	var spans [maxCleanDepth][2]int
+	n := 0
+	for i := 0; i < len(p); {
+		for i < len(p) && p[i] == '/' {
+			i++
+		}
+		j := i
+		for j < len(p) && p[j] != '/' {
+			j++
+		}
+		switch comp := p[i:j]; comp {
+		case "", ".":
+		case "..":
+			if n > 0 {
+				n-- // a rooted path cannot go above "/"
+			}
+		default:
+			if n == len(spans) {
+				return path.Clean(p)
+			}
+			spans[n] = [2]int{i, j}
+			n++
+		}
+		i = j
+	}
+	if n == 0 {
+		return "/"
+	}
+	// Already clean up to some prefix: every kept component follows the
+	// previous one after exactly one "/".
+	pos := 0
+	for _, s := range spans[:n] {
+		if s[0] != pos+1 || p[pos] != '/' {
+			pos = -1
+			break
+		}
+		pos = s[1]
+	}
+	if pos >= 0 {
+		return p[:pos]
+	}
+	size := 0
+	for _, s := range spans[:n] {
+		size += 1 + s[1] - s[0]
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, s := range spans[:n] {
+		b.WriteByte('/')
+		b.WriteString(p[s[0]:s[1]])
+	}
+	return b.String()
+}

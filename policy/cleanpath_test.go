@@ -1,0 +1,40 @@
+package policy
+
+import (
+	"path"
+	"strings"
+	"testing"
+)
+
+func TestCleanRootedMatchesPathClean(t *testing.T) {
+	deep := strings.Repeat("/a", maxCleanDepth+3)
+	for _, p := range []string{
+		"/", "//", "/.", "/..", "/../..", "/a", "/a/", "/a//b", "/a/./b/", "/a/../b", "/a/b/..",
+		"/a/b/../..", "/a/b/../../..", "/srv/data/project0/sub//dir", "/./a", "/a/.", "/a/..b/.c",
+		"/..a/b", "/a/b/c/./../d", "///a///b///", deep, deep + "/..", deep + "//x",
+	} {
+		if got, want := cleanRooted(p), path.Clean(p); got != want {
+			t.Errorf("cleanRooted(%q) = %q, want %q", p, got, want)
+		}
+	}
+}
+
+func TestCleanRootedAllocations(t *testing.T) {
+	for p, want := range map[string]float64{"/srv/data/x": 0, "/srv/data/x/": 0, "/srv//data/x": 1, "/srv/./x/../y": 1} {
+		if got := testing.AllocsPerRun(100, func() { _ = cleanRooted(p) }); got != want {
+			t.Errorf("cleanRooted(%q): %v allocations, want %v", p, got, want)
+		}
+	}
+}
+
+func FuzzCleanRooted(f *testing.F) {
+	for _, s := range []string{"/", "/a//b/../c/.", "/a/b/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		p = "/" + p
+		if got, want := cleanRooted(p), path.Clean(p); got != want {
+			t.Errorf("cleanRooted(%q) = %q, want %q", p, got, want)
+		}
+	})
+}
