@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"path"
 	"strconv"
 	"strings"
 )
@@ -69,7 +68,7 @@ func canonHostPath(p string) (string, string) {
 	case p[0] != '/':
 		return "", "path is not absolute"
 	}
-	c := path.Clean(p)
+	c := cleanRooted(p)
 	if c == "/var/run" || strings.HasPrefix(c, "/var/run/") {
 		c = c[len("/var"):]
 	}
@@ -303,6 +302,14 @@ func componentMatch(comp, prev, prev2 string, k, dp int) (sensitiveMatch, bool) 
 	if k == 1 && dp <= 2 && (strings.EqualFold(comp, "home") || strings.EqualFold(comp, "Users")) {
 		return sensitiveMatch{entry: comp, kind: kindHome, what: "it holds users' credential directories such as .ssh", anchor: dp}, true
 	}
+	if !mayBeCredential(comp, prev, prev2) {
+		return sensitiveMatch{}, false
+	}
+	return credentialMatch(comp, prev, prev2, k, dp)
+}
+
+// credentialMatch is the credential part of componentMatch.
+func credentialMatch(comp, prev, prev2 string, k, dp int) (sensitiveMatch, bool) {
 	for _, n := range credentialNames {
 		if len(comp) == len(n) && strings.EqualFold(comp, n) {
 			return sensitiveMatch{entry: n, kind: kindCredential, what: "credentials or an engine socket", anchor: k}, true
@@ -327,6 +334,25 @@ func componentMatch(comp, prev, prev2 string, k, dp int) (sensitiveMatch, bool) 
 		return sensitiveMatch{entry: ".local/share/" + comp, kind: kindCredential, what: "Podman machine sockets or keyrings", anchor: k}, true
 	}
 	return sensitiveMatch{}, false
+}
+
+// mayBeCredential is a quick filter for the credential rules of componentMatch:
+// false means none of them can match. Every credential name or pair starts
+// with ".", "c" or "i" (id_*); when the name is matched with equal length or at
+// a fixed offset, the matching text is ASCII (the non-ASCII case folds of
+// ASCII letters, U+017F and U+212A, are longer), so its first byte is one of
+// those. The rules keyed on an earlier component (.config/x, .local/share,
+// .local/share/x) need that component to start with ".", which has no other
+// case fold.
+func mayBeCredential(comp, prev, prev2 string) bool {
+	if comp == "" {
+		return true // not in a canonical path; leave it to the full rules
+	}
+	switch comp[0] {
+	case '.', 'c', 'C', 'i', 'I':
+		return true
+	}
+	return prev != "" && prev[0] == '.' || prev2 != "" && prev2[0] == '.'
 }
 
 // rootDepth returns the depth of the deepest allowed bind root that contains the
