@@ -14,6 +14,9 @@ const maxCleanDepth = 64
 // has trailing separators, and allocates once otherwise (path.Clean allocates
 // twice). p must start with "/".
 func cleanRooted(p string) string {
+	if isCleanRooted(p) {
+		return p
+	}
 	// spans holds the [start, end) offsets in p of the kept components.
 	var spans [maxCleanDepth][2]int
 	n := 0
@@ -67,4 +70,30 @@ func cleanRooted(p string) string {
 		b.WriteString(p[s[0]:s[1]])
 	}
 	return b.String()
+}
+
+// isCleanRooted reports whether path.Clean(p) == p for a p starting with "/":
+// no empty, "." or ".." component and no trailing "/" (except for "/" itself).
+func isCleanRooted(p string) bool {
+	if len(p) > 1 && p[len(p)-1] == '/' {
+		return false
+	}
+	for i := 0; i < len(p)-1; {
+		// p[i] is a "/" that is not the last byte: a component starts after it.
+		c := p[i+1:]
+		switch {
+		case c[0] == '/':
+			return false
+		case c[0] == '.' && (len(c) == 1 || c[1] == '/'):
+			return false
+		case c[0] == '.' && c[1] == '.' && (len(c) == 2 || c[2] == '/'):
+			return false
+		}
+		j := strings.IndexByte(c, '/')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return true
 }

@@ -38,3 +38,21 @@ func FuzzCleanRooted(f *testing.F) {
 		}
 	})
 }
+
+func TestIsCleanRooted(t *testing.T) {
+	for _, p := range []string{"/", "//", "/.", "/..", "/a", "/a/", "/a//b", "/a/.", "/a/..", "/a/.b", "/a/..b", "/a/b.", "/a/b..", "/./a", "/../a", "/a/./b", "/a/../b", "/..."} {
+		if got, want := isCleanRooted(p), path.Clean(p) == p; got != want {
+			t.Errorf("isCleanRooted(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
+
+func FuzzIsCleanRooted(f *testing.F) {
+	f.Add("a/./b/")
+	f.Fuzz(func(t *testing.T, p string) {
+		p = "/" + p
+		if got, want := isCleanRooted(p), path.Clean(p) == p; got != want {
+			t.Errorf("isCleanRooted(%q) = %v, want %v", p, got, want)
+		}
+	})
+}
