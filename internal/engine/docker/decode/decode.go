@@ -53,7 +53,8 @@ type Request struct {
 	Container *policy.Container
 	// Legacy is the create request as a daemon before v27 reads it, set only
 	// when the body has top-level HostConfig fields and the API version could
-	// be served by such a daemon. Both must be judged.
+	// be served by such a daemon. Both must be judged. Legacy may share
+	// slices and maps with Container: treat both as read-only.
 	Legacy *policy.Container
 	// Exec is the exec-create request.
 	Exec *policy.Exec
@@ -244,12 +245,18 @@ func patchLegacy(cur *policy.Container, hc *container.HostConfig) *policy.Contai
 	l.Resources.CPUShares = hc.CPUShares
 	if cur.VolumeDriver != hc.VolumeDriver {
 		l.VolumeDriver = hc.VolumeDriver
-		l.Mounts = slices.Clone(cur.Mounts)
+		cloned := false // l.Mounts is shared with cur until a mount changes
 		for i := range l.Mounts {
 			m := &l.Mounts[i]
 			// Named volumes in Binds and the anonymous volumes of
 			// Config.Volumes take the container-wide driver.
-			if m.Type == policy.MountVolume && (strings.HasPrefix(m.Field, "HostConfig.Binds[") || strings.HasPrefix(m.Field, "Config.Volumes[")) {
+			if m.Type == policy.MountVolume && m.VolumeDriver != hc.VolumeDriver &&
+				(strings.HasPrefix(m.Field, "HostConfig.Binds[") || strings.HasPrefix(m.Field, "Config.Volumes[")) {
+				if !cloned {
+					l.Mounts = slices.Clone(cur.Mounts)
+					m = &l.Mounts[i]
+					cloned = true
+				}
 				m.VolumeDriver = hc.VolumeDriver
 			}
 		}
