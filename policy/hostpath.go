@@ -250,7 +250,7 @@ func firstSensitive(p string, rootDepth int) (sensitiveMatch, bool) {
 	if i := strings.IndexByte(top, '/'); i >= 0 {
 		top = top[:i]
 	}
-	for i := range sensitivePaths {
+	for _, i := range sensitiveCandidates(top, dp) {
 		e := &sensitivePaths[i]
 		if dp > 0 && !sameTop(e.path, top) {
 			continue
@@ -284,6 +284,38 @@ func firstSensitive(p string, rootDepth int) (sensitiveMatch, bool) {
 		prev2, prev = prev, comp
 	}
 	return sensitiveMatch{}, false
+}
+
+// allSensitive and sensitiveByInitial are read-only indexes into sensitivePaths,
+// in table order: every entry, and the entries whose first component starts
+// with a given ASCII letter ('a' to 'z', either case).
+var allSensitive, sensitiveByInitial = indexSensitivePaths()
+
+func indexSensitivePaths() (all []uint8, byInitial [26][]uint8) {
+	for i, e := range sensitivePaths {
+		all = append(all, uint8(i))
+		if c := e.path[1] | 0x20; c >= 'a' && c <= 'z' {
+			byInitial[c-'a'] = append(byInitial[c-'a'], uint8(i))
+		}
+	}
+	return all, byInitial
+}
+
+// sensitiveCandidates returns the indexes of the sensitivePaths entries that
+// sameTop can accept for the first component top of a path of depth dp: all of
+// them for "/" (dp 0), else those with the same initial letter (sameTop compares
+// the initials with ASCII case folding, so no other entry can match).
+func sensitiveCandidates(top string, dp int) []uint8 {
+	if dp == 0 {
+		return allSensitive
+	}
+	if top == "" {
+		return nil
+	}
+	if c := top[0] | 0x20; c >= 'a' && c <= 'z' {
+		return sensitiveByInitial[c-'a']
+	}
+	return nil
 }
 
 // sameTop reports whether the canonical path e starts with the component top

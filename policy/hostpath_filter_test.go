@@ -50,3 +50,20 @@ func FuzzMayBeCredential(f *testing.F) {
 		checkCredentialFilter(t, comp, prev, prev2)
 	})
 }
+
+func TestSensitiveIndexCoversTable(t *testing.T) {
+	n := 0
+	for _, b := range sensitiveByInitial {
+		n += len(b)
+	}
+	if n != len(sensitivePaths) || len(allSensitive) != len(sensitivePaths) {
+		t.Fatalf("index holds %d (all: %d) of %d entries: every entry must start with an ASCII letter", n, len(allSensitive), len(sensitivePaths))
+	}
+	for _, e := range sensitivePaths {
+		for _, p := range []string{e.path, strings.ToUpper(e.path), e.path + "/x"} {
+			if _, ok := firstSensitive(p, -1); !ok {
+				t.Errorf("firstSensitive(%q) found no match", p)
+			}
+		}
+	}
+}
