@@ -75,25 +75,23 @@ func cleanRooted(p string) string {
 // isCleanRooted reports whether path.Clean(p) == p for a p starting with "/":
 // no empty, "." or ".." component and no trailing "/" (except for "/" itself).
 func isCleanRooted(p string) bool {
-	if len(p) > 1 && p[len(p)-1] == '/' {
+	n := len(p)
+	if n > 1 && p[n-1] == '/' {
 		return false
 	}
-	for i := 0; i < len(p)-1; {
-		// p[i] is a "/" that is not the last byte: a component starts after it.
-		c := p[i+1:]
-		switch {
-		case c[0] == '/':
-			return false
-		case c[0] == '.' && (len(c) == 1 || c[1] == '/'):
-			return false
-		case c[0] == '.' && c[1] == '.' && (len(c) == 2 || c[2] == '/'):
-			return false
+	for i := 1; i < n; i++ {
+		if p[i-1] != '/' {
+			continue
 		}
-		j := strings.IndexByte(c, '/')
-		if j < 0 {
-			break
+		// p[i] starts a component.
+		switch p[i] {
+		case '/':
+			return false
+		case '.':
+			if i+1 == n || p[i+1] == '/' || p[i+1] == '.' && (i+2 == n || p[i+2] == '/') {
+				return false
+			}
 		}
-		i += 1 + j
 	}
 	return true
 }
