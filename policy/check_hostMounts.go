@@ -84,31 +84,31 @@ func hostMountsV1(c *Container, s *Settings, r *Report) {
 
 // hostBind judges one bind mount.
 func hostBind(m *Mount, s *Settings, r *Report) {
-	field := mountField(m, ".Source")
+	field := func() string { return mountField(m, ".Source") } // built only for a finding
 	c, bad := canonHostPath(m.Source)
 	if bad != "" {
 		reason := "host path cannot be judged: " + bad
 		if canon, kind := canonicalWindowsPath(m.Source); kind != winNone {
 			reason = windowsReason(canon, kind)
 		}
-		r.Deny(field, truncate(m.Source, 256), reason, remedyAbsolute)
+		r.Deny(field(), truncate(m.Source, 256), reason, remedyAbsolute)
 		return
 	}
 	if canon, kind := canonicalWindowsPath(m.Source); kind == winPipe {
 		// "//./pipe/x" is also a Linux path; a Windows daemon reads it as a pipe.
-		r.Deny(field, m.Source, windowsReason(canon, kind), remedyNoPipe)
+		r.Deny(field(), m.Source, windowsReason(canon, kind), remedyNoPipe)
 		return
 	}
 	needWritable := bindWritable(m) || m.CreateMountpoint
 	if rootDepth(c, s.Exceptions.BindRoots, needWritable) < 0 {
-		r.Deny(field, c, bindRootReason(c, m, s.Exceptions.BindRoots, ""), bindRootRemedy(c, s.Exceptions.BindRoots))
+		r.Deny(field(), c, bindRootReason(c, m, s.Exceptions.BindRoots, ""), bindRootRemedy(c, s.Exceptions.BindRoots))
 	}
 	rc, differs, err := resolvedPath(s, c)
 	switch {
 	case err != nil:
-		r.Deny(field, c, "host path cannot be resolved on this host: "+err.Error(), "use a path that exists under an allowed bind root, or a named volume")
+		r.Deny(field(), c, "host path cannot be resolved on this host: "+err.Error(), "use a path that exists under an allowed bind root, or a named volume")
 	case differs && resolvedRootDepth(rc, s, needWritable) < 0:
-		r.Deny(field, c+" -> "+rc, bindRootReason(rc, m, s.Exceptions.BindRoots, "host path resolves through symlinks to "+rc+": "), bindRootRemedy(rc, s.Exceptions.BindRoots))
+		r.Deny(field(), c+" -> "+rc, bindRootReason(rc, m, s.Exceptions.BindRoots, "host path resolves through symlinks to "+rc+": "), bindRootRemedy(rc, s.Exceptions.BindRoots))
 	}
 }
 

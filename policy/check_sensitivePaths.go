@@ -61,31 +61,31 @@ func sensitivePathsV1(c *Container, s *Settings, r *Report) {
 		if m.Type != MountBind && m.Type != MountNpipe {
 			continue
 		}
-		field := mountField(m, ".Source")
+		field := func() string { return mountField(m, ".Source") } // built only for a finding
 		p, bad := canonHostPath(m.Source)
 		if bad != "" {
 			if canon, kind := canonicalWindowsPath(m.Source); kind != winNone {
-				r.Deny(field, truncate(m.Source, 256), windowsReason(canon, kind), remedySocket)
+				r.Deny(field(), truncate(m.Source, 256), windowsReason(canon, kind), remedySocket)
 			}
 			// Other unparsable sources are denied by hostMounts.
 			continue
 		}
 		if canon, kind := canonicalWindowsPath(m.Source); kind == winPipe {
-			r.Deny(field, m.Source, windowsReason(canon, kind), remedySocket)
+			r.Deny(field(), m.Source, windowsReason(canon, kind), remedySocket)
 			continue
 		}
 		if m.Type == MountNpipe {
 			continue // a Linux path as a pipe: hostMounts denies the type
 		}
 		if sm, ok := firstSensitive(p, rootDepth(p, s.Exceptions.BindRoots, false)); ok {
-			r.Deny(field, p, sm.reason(), sensitiveRemedy(sm))
+			r.Deny(field(), p, sm.reason(), sensitiveRemedy(sm))
 		}
 		rp, differs, err := resolvedPath(s, p)
 		if err != nil || !differs {
 			continue // a resolver error is denied by hostMounts
 		}
 		if sm, ok := firstSensitive(rp, resolvedRootDepth(rp, s, false)); ok {
-			r.Deny(field, p+" -> "+rp, "host path resolves through symlinks to "+rp+": "+sm.reason(), sensitiveRemedy(sm))
+			r.Deny(field(), p+" -> "+rp, "host path resolves through symlinks to "+rp+": "+sm.reason(), sensitiveRemedy(sm))
 		}
 	}
 }
