@@ -13,8 +13,10 @@ import "encoding/json"
 // unknown action) names a syscall that Docker's default profile blocks for
 // this container. A rule gated on capabilities ("includes.caps") counts only
 // when the container may hold all of them (Docker's defaults plus CapAdd);
-// clone counts unless its arguments forbid every namespace flag, personality
-// unless it is limited to the values Docker's profile allows. "builtin" and
+// clone counts unless its arguments forbid every namespace flag (conditions on
+// a repeated argument index are ORed by runc; the flags argument is the first,
+// the second on s390x), personality unless it is limited to the values
+// Docker's profile allows. "builtin" and
 // no option (the daemon's default profile) are allowed.
 
 func init() { register(checkSeccomp()) }
@@ -85,6 +87,7 @@ type seccompRule struct {
 	Action   string        `json:"action"`
 	Args     []seccompArg  `json:"args"`
 	Includes seccompFilter `json:"includes"`
+	Excludes seccompFilter `json:"excludes"`
 }
 
 type seccompArg struct {
@@ -95,7 +98,8 @@ type seccompArg struct {
 }
 
 type seccompFilter struct {
-	Caps []string `json:"caps"`
+	Caps   []string `json:"caps"`
+	Arches []string `json:"arches"`
 }
 
 // seccompActionBlocks reports whether a known action stops the syscall from
@@ -198,24 +202,96 @@ const cloneNamespaceFlags = 0x7E020000
 
 // narrowEnough reports whether argument conditions limit syscall n to what
 // Docker's default profile allows: clone without namespace flags, personality
-// with the values the default profile lists. Conditions in one rule are ANDed,
-// so one sufficient condition is enough.
+// with the values the default profile lists.
+//
+// Conditions combine as runc adds them: when no argument index repeats they
+// form one rule and are ANDed, so one sufficient condition is enough; when an
+// index repeats, runc adds each condition as a rule of its own (ORed), so
+// every condition must be sufficient.
+//
+// The flags are clone's first argument except on s390x, where they are the
+// second and the first is the stack pointer. The daemon's architecture is not
+// known here, so a condition on argument 0 counts only when the rule excludes
+// s390x, and one on argument 1 only when the rule is limited to s390/s390x, as
+// in Docker's default profile.
 func (rule *seccompRule) narrowEnough(n string) bool {
+	if len(rule.Args) == 0 {
+		return false
+	}
+	var count [6]int
+	repeated := false
 	for _, a := range rule.Args {
-		switch n {
-		case "clone":
-			if (a.Index == 0 || a.Index == 1) && a.Op == "SCMP_CMP_MASKED_EQ" &&
-				a.Value&cloneNamespaceFlags == cloneNamespaceFlags && a.ValueTwo&cloneNamespaceFlags == 0 {
+		if a.Index >= uint(len(count)) {
+			return false // runc refuses the profile; judge it as not limited
+		}
+		count[a.Index]++
+		repeated = repeated || count[a.Index] > 1
+	}
+	for _, a := range rule.Args {
+		ok := rule.narrowingArg(n, a)
+		if ok && !repeated {
+			return true
+		}
+		if !ok && repeated {
+			return false
+		}
+	}
+	return repeated
+}
+
+// narrowingArg reports whether condition a alone limits syscall n to what
+// Docker's default profile allows.
+func (rule *seccompRule) narrowingArg(n string, a seccompArg) bool {
+	switch n {
+	case "clone":
+		flagsArg := uint(0)
+		switch {
+		case rule.onlyS390():
+			flagsArg = 1
+		case !rule.excludesS390x():
+			return false
+		}
+		return a.Index == flagsArg && a.Op == "SCMP_CMP_MASKED_EQ" &&
+			a.Value&cloneNamespaceFlags == cloneNamespaceFlags && a.ValueTwo&cloneNamespaceFlags == 0
+	case "personality":
+		if a.Index == 0 && a.Op == "SCMP_CMP_EQ" {
+			switch a.Value {
+			case 0x0, 0x8, 0x20000, 0x20008, 0xffffffff:
 				return true
-			}
-		case "personality":
-			if a.Index == 0 && a.Op == "SCMP_CMP_EQ" {
-				switch a.Value {
-				case 0x0, 0x8, 0x20000, 0x20008, 0xffffffff:
-					return true
-				}
 			}
 		}
 	}
 	return false
+}
+
+// onlyS390 reports whether the rule applies only on s390 or s390x.
+func (rule *seccompRule) onlyS390() bool {
+	if len(rule.Includes.Arches) == 0 {
+		return false
+	}
+	for _, a := range rule.Includes.Arches {
+		if a != "s390" && a != "s390x" {
+			return false
+		}
+	}
+	return true
+}
+
+// excludesS390x reports whether the rule never applies on s390x (the daemon
+// compares the arches with its GOARCH).
+func (rule *seccompRule) excludesS390x() bool {
+	for _, a := range rule.Excludes.Arches {
+		if a == "s390x" {
+			return true
+		}
+	}
+	if len(rule.Includes.Arches) == 0 {
+		return false
+	}
+	for _, a := range rule.Includes.Arches {
+		if a == "s390x" {
+			return false
+		}
+	}
+	return true
 }

@@ -12,7 +12,13 @@ func TestSeccompV1(t *testing.T) {
 		allowsMount     = `{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read","mount","unshare"],"action":"SCMP_ACT_ALLOW"}]}`
 		logsKeyctl      = `{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"name":"keyctl","action":"SCMP_ACT_LOG"}]}`
 		gatedOnSysAdmin = `{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["mount"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_ADMIN"]}}]}`
-		cloneNarrow     = `{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":2114060288,"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"}]}]}`
+		cloneNarrow     = `{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":2114060288,"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"}],"excludes":{"arches":["s390","s390x"]}}]}`
+		cloneS390       = `{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"value":2114060288,"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"}],"includes":{"arches":["s390","s390x"]}}]}`
+		cloneAnyArch    = `{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":2114060288,"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"}]}]}`
+		cloneArg1       = `{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"value":2114060288,"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"}],"excludes":{"arches":["s390x"]}}]}`
+		cloneOred       = `{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":2114060288,"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"},{"index":0,"value":0,"op":"SCMP_CMP_NE"}],"excludes":{"arches":["s390","s390x"]}}]}`
+		cloneAnded      = `{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":2114060288,"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"},{"index":2,"value":0,"op":"SCMP_CMP_NE"}],"excludes":{"arches":["s390","s390x"]}}]}`
+		personalityOred = `{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":8,"op":"SCMP_CMP_EQ"},{"index":0,"value":8,"op":"SCMP_CMP_NE"}]}]}`
 		cloneWide       = `{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":0,"op":"SCMP_CMP_GE"}]}]}`
 		personalityOK   = `{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":8,"op":"SCMP_CMP_EQ"}]}]}`
 		blockingRule    = `{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["mount"],"action":"SCMP_ACT_ERRNO"}]}`
@@ -43,6 +49,12 @@ func TestSeccompV1(t *testing.T) {
 		{"mount with SYS_ADMIN is what Docker allows too", []string{"seccomp=" + allowsMount}, withAdmin, nil},
 		{"clone without namespace flags", []string{"seccomp=" + cloneNarrow}, Container{}, nil},
 		{"clone with any flags", []string{"seccomp=" + cloneWide}, Container{}, []string{"HostConfig.SecurityOpt[0]=clone SCMP_ACT_ALLOW"}},
+		{"clone flags limited on s390 (second argument)", []string{"seccomp=" + cloneS390}, Container{}, nil},
+		{"clone first argument limited on every arch (s390x: the stack)", []string{"seccomp=" + cloneAnyArch}, Container{}, []string{"HostConfig.SecurityOpt[0]=clone SCMP_ACT_ALLOW"}},
+		{"clone second argument limited off s390 (the stack)", []string{"seccomp=" + cloneArg1}, Container{}, []string{"HostConfig.SecurityOpt[0]=clone SCMP_ACT_ALLOW"}},
+		{"repeated argument index: runc ORs the conditions", []string{"seccomp=" + cloneOred}, Container{}, []string{"HostConfig.SecurityOpt[0]=clone SCMP_ACT_ALLOW"}},
+		{"distinct argument indexes: ANDed", []string{"seccomp=" + cloneAnded}, Container{}, nil},
+		{"personality conditions ORed", []string{"seccomp=" + personalityOred}, Container{}, []string{"HostConfig.SecurityOpt[0]=personality SCMP_ACT_ALLOW"}},
 		{"personality limited", []string{"seccomp=" + personalityOK}, Container{}, nil},
 		{"blocking rule", []string{"seccomp=" + blockingRule}, Container{}, nil},
 		{"unknown rule action", []string{"seccomp=" + unknownAction}, Container{}, []string{"HostConfig.SecurityOpt[0]=bpf allow"}},
@@ -69,6 +81,7 @@ const dockerLikeProfile = `{
   {"names": ["open_by_handle_at"], "action": "SCMP_ACT_ALLOW", "includes": {"caps": ["CAP_DAC_READ_SEARCH"]}},
   {"names": ["bpf", "clone", "clone3", "mount", "setns", "umount2", "unshare"], "action": "SCMP_ACT_ALLOW", "includes": {"caps": ["CAP_SYS_ADMIN"]}},
   {"names": ["clone"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 2114060288, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}], "excludes": {"caps": ["CAP_SYS_ADMIN"], "arches": ["s390", "s390x"]}},
+  {"names": ["clone"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 1, "value": 2114060288, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}], "includes": {"arches": ["s390", "s390x"]}, "excludes": {"caps": ["CAP_SYS_ADMIN"]}},
   {"names": ["clone3"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38, "excludes": {"caps": ["CAP_SYS_ADMIN"]}},
   {"names": ["delete_module", "init_module", "finit_module"], "action": "SCMP_ACT_ALLOW", "includes": {"caps": ["CAP_SYS_MODULE"]}},
   {"names": ["bpf"], "action": "SCMP_ACT_ALLOW", "includes": {"caps": ["CAP_BPF"]}}
