@@ -333,6 +333,26 @@ func mapPorts(c *policy.Container, pm nat.PortMap, hp string, iv *invalids) {
 		return
 	}
 	keys := slices.Sorted(maps.Keys(pm))
+	n := 0
+	for _, k := range keys {
+		n += len(pm[k])
+	}
+	// The binding field names share one buffer; written bytes never change.
+	var names strings.Builder
+	bindingField := func(k nat.Port, j int) string {
+		if names.Cap() == 0 {
+			names.Grow(n * (len(hp) + len("PortBindings[/tcp][0]") + 5))
+		}
+		start := names.Len()
+		names.WriteString(hp)
+		names.WriteString("PortBindings[")
+		names.WriteString(string(k))
+		names.WriteString("][")
+		var num [20]byte
+		names.Write(strconv.AppendInt(num[:0], int64(j), 10))
+		names.WriteByte(']')
+		return names.String()[start:]
+	}
 	for _, k := range keys {
 		field := func() string { return hp + "PortBindings[" + string(k) + "]" }
 		num, proto, _ := strings.Cut(string(k), "/")
@@ -357,7 +377,7 @@ func mapPorts(c *policy.Container, pm nat.PortMap, hp string, iv *invalids) {
 			continue
 		}
 		for j, b := range pm[k] {
-			bf := hp + "PortBindings[" + string(k) + "][" + strconv.Itoa(j) + "]"
+			bf := bindingField(k, j)
 			pb := policy.PortBinding{Field: bf, ContainerPort: uint16(cp), Protocol: pr}
 			if b.HostIP != "" {
 				ip, err := netip.ParseAddr(b.HostIP)
@@ -374,6 +394,9 @@ func mapPorts(c *policy.Container, pm nat.PortMap, hp string, iv *invalids) {
 					continue
 				}
 				pb.HostPort = uint16(hp)
+			}
+			if c.Ports == nil {
+				c.Ports = make([]policy.PortBinding, 0, n)
 			}
 			c.Ports = append(c.Ports, pb)
 		}
@@ -418,21 +441,17 @@ func indexedFields(prefix string, n int) []string {
 	if n == 0 {
 		return nil
 	}
-	buf := make([]byte, 0, n*(len(prefix)+5))
-	ends := make([]int, n)
-	for i := range n {
-		buf = append(buf, prefix...)
-		buf = append(buf, '[')
-		buf = strconv.AppendInt(buf, int64(i), 10)
-		buf = append(buf, ']')
-		ends[i] = len(buf)
-	}
-	all := string(buf)
+	var b strings.Builder
+	b.Grow(n * (len(prefix) + len("[]") + len(strconv.Itoa(n-1))))
 	out := make([]string, n)
-	start := 0
-	for i, end := range ends {
-		out[i] = all[start:end]
-		start = end
+	var num [20]byte
+	for i := range n {
+		start := b.Len()
+		b.WriteString(prefix)
+		b.WriteByte('[')
+		b.Write(strconv.AppendInt(num[:0], int64(i), 10))
+		b.WriteByte(']')
+		out[i] = b.String()[start:] // written bytes never change
 	}
 	return out
 }
