@@ -7,7 +7,7 @@ import (
 
 // maxCleanDepth bounds the components cleanRooted tracks on the stack; deeper
 // paths are left to path.Clean.
-const maxCleanDepth = 64
+const maxCleanDepth = 16
 
 // cleanRooted returns path.Clean(p) for a path starting with "/". It returns p
 // itself (or a prefix of it) without allocating when p is already clean or only
@@ -17,6 +17,11 @@ func cleanRooted(p string) string {
 	if isCleanRooted(p) {
 		return p
 	}
+	return cleanRootedSlow(p)
+}
+
+// cleanRootedSlow is cleanRooted for a path that is not already clean.
+func cleanRootedSlow(p string) string {
 	// spans holds the [start, end) offsets in p of the kept components.
 	var spans [maxCleanDepth][2]int
 	n := 0
