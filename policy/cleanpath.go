@@ -80,11 +80,20 @@ func cleanRootedSlow(p string) string {
 // isCleanRooted reports whether path.Clean(p) == p for a p starting with "/":
 // no empty, "." or ".." component and no trailing "/" (except for "/" itself).
 func isCleanRooted(p string) bool {
+	return scanCleanRooted(p, false)
+}
+
+// scanCleanRooted is isCleanRooted; with plain it also reports false when p
+// contains a NUL byte or a backslash.
+func scanCleanRooted(p string, plain bool) bool {
 	n := len(p)
 	if n > 1 && p[n-1] == '/' {
 		return false
 	}
 	for i := 1; i < n; i++ {
+		if plain && (p[i] == 0 || p[i] == '\\') {
+			return false
+		}
 		if p[i-1] != '/' {
 			continue
 		}

@@ -56,3 +56,34 @@ func FuzzIsCleanRooted(f *testing.F) {
 		}
 	})
 }
+
+func FuzzCanonHostPathFastPath(f *testing.F) {
+	for _, s := range []string{"/srv/x", "/var/run/docker.sock", "/a\\b", "/a\x00b", "a/b", "", "/a//b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		// The reference: the checks of canonHostPath in order, then path.Clean.
+		var want, wantBad string
+		switch {
+		case p == "":
+			wantBad = "empty path"
+		case len(p) > maxHostPath:
+			wantBad = "long"
+		case strings.IndexByte(p, 0) >= 0:
+			wantBad = "path contains a NUL byte"
+		case strings.IndexByte(p, '\\') >= 0:
+			wantBad = "backslash"
+		case p[0] != '/':
+			wantBad = "path is not absolute"
+		default:
+			want = path.Clean(p)
+			if want == "/var/run" || strings.HasPrefix(want, "/var/run/") {
+				want = want[len("/var"):]
+			}
+		}
+		got, bad := canonHostPath(p)
+		if got != want || (bad == "") != (wantBad == "") {
+			t.Errorf("canonHostPath(%q) = %q, %q; want %q, %q", p, got, bad, want, wantBad)
+		}
+	})
+}

@@ -56,6 +56,10 @@ func CleanHostPath(p string) (string, error) {
 
 // canonHostPath is CleanHostPath returning the reason instead of an error.
 func canonHostPath(p string) (string, string) {
+	if p != "" && len(p) <= maxHostPath && p[0] == '/' && scanCleanRooted(p, true) {
+		// Acceptable and already clean: one scan instead of four.
+		return rewriteVarRun(p), ""
+	}
 	switch {
 	case p == "":
 		return "", "empty path"
@@ -68,11 +72,15 @@ func canonHostPath(p string) (string, string) {
 	case p[0] != '/':
 		return "", "path is not absolute"
 	}
-	c := cleanRooted(p)
+	return rewriteVarRun(cleanRooted(p)), ""
+}
+
+// rewriteVarRun spells a leading "/var/run" of the clean path c as "/run".
+func rewriteVarRun(c string) string {
 	if c == "/var/run" || strings.HasPrefix(c, "/var/run/") {
-		c = c[len("/var"):]
+		return c[len("/var"):]
 	}
-	return c, ""
+	return c
 }
 
 // Within reports whether p is root or lies under it, comparing whole path
