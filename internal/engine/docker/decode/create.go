@@ -156,7 +156,11 @@ func mapCreate(rt Route, cfg *container.Config, hc *container.HostConfig, nc *ne
 		for rest := hc.Tmpfs[dst]; rest != ""; {
 			var o string
 			o, rest, _ = strings.Cut(rest, ",")
-			switch strings.TrimSpace(o) {
+			if reason := tmpfsOptionReason(o); reason != "" {
+				iv.add(m.Field, o, reason)
+				continue
+			}
+			switch o {
 			case "ro":
 				m.ReadOnly = true
 			case "rw":
@@ -297,6 +301,23 @@ func mapMount(ver APIVersion, field string, src *mount.Mount, iv *invalids) (pol
 		if src.Source != "" {
 			iv.add(field+".Source", src.Source, "a tmpfs mount takes no source (the daemon rejects it)")
 		}
+		if to := src.TmpfsOptions; to != nil {
+			for i, o := range to.Options {
+				opt := ""
+				switch len(o) {
+				case 1:
+					opt = o[0]
+				case 2:
+					opt = o[0] + "=" + o[1]
+				default:
+					iv.add(field+".TmpfsOptions.Options["+strconv.Itoa(i)+"]", strings.Join(o, ","), "a tmpfs option is a flag or a key and a value")
+					continue
+				}
+				if reason := tmpfsOptionReason(opt); reason != "" {
+					iv.add(field+".TmpfsOptions.Options["+strconv.Itoa(i)+"]", opt, reason)
+				}
+			}
+		}
 	case policy.MountImage:
 		m.Source = src.Source
 		if ver.less(1, 48) {
@@ -316,6 +337,38 @@ func mapMount(ver APIVersion, field string, src *mount.Mount, iv *invalids) (pol
 		m.Source = src.Source
 	}
 	return m, true
+}
+
+// tmpfsOptionReason judges one tmpfs option as the daemon passes it to runc:
+// "" for a flag that only shapes the new tmpfs, or a tmpfs data option
+// (size, mode, uid, gid, nr_inodes, nr_blocks, mpol, with a value); otherwise
+// a reason. The daemon hands every mount flag to runc, so "remount" on a
+// destination it does not match against its own mounts ("/sys/", "/sys/.")
+// remounts the read-only sysfs, or a read-only bind, read-write; "bind" and
+// "rbind" turn the tmpfs into a bind mount; "shared" and "rshared" propagate
+// mounts. Options are compared exactly, as the daemon does.
+func tmpfsOptionReason(o string) string {
+	switch o {
+	case "", "defaults", "ro", "rw", "exec", "noexec", "suid", "nosuid", "dev", "nodev",
+		"sync", "async", "dirsync", "mand", "nomand", "atime", "noatime", "diratime", "nodiratime",
+		"relatime", "norelatime", "strictatime", "nostrictatime",
+		"private", "rprivate", "slave", "rslave", "unbindable", "runbindable":
+		return ""
+	case "remount":
+		return "remount on a tmpfs destination remounts what is already mounted there (such as the read-only /sys) read-write"
+	case "bind", "rbind":
+		return "a bind flag turns the tmpfs into a bind mount"
+	case "shared", "rshared":
+		return "shared propagation is not allowed for tmpfs mounts"
+	}
+	k, _, ok := strings.Cut(o, "=")
+	if ok {
+		switch k {
+		case "size", "mode", "uid", "gid", "nr_inodes", "nr_blocks", "mpol":
+			return ""
+		}
+	}
+	return "not a tmpfs option the policy models"
 }
 
 // cleanAbs cleans an absolute path as the daemon does; anything else is kept

@@ -449,3 +449,28 @@ func TestInvalidValuesCarryNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestTmpfsOptions pins the tmpfs options judged: the daemon passes the mount
+// flags of HostConfig.Tmpfs to runc unchanged, so "remount" on a destination
+// the daemon does not match against its own mounts ("/sys/") remounts the
+// read-only sysfs read-write, and "bind" turns the tmpfs into a bind mount.
+func TestTmpfsOptions(t *testing.T) {
+	for body, want := range map[string][]string{
+		`{"Image":"x","HostConfig":{"Tmpfs":{"/run":"rw,noexec,nosuid,size=65536k","/tmp":"mode=1777,uid=1000,gid=1000,nr_inodes=1k","/x":""}}}`: nil,
+		`{"Image":"x","HostConfig":{"Tmpfs":{"/x":"ro,exec,suid,dev,private,noatime,mpol=default"}}}`:                                            nil,
+		`{"Image":"x","HostConfig":{"Tmpfs":{"/sys/":"remount"}}}`:                                                                               {"HostConfig.Tmpfs[/sys/]"},
+		`{"Image":"x","HostConfig":{"Tmpfs":{"/sys/.":"remount,rw"}}}`:                                                                           {"HostConfig.Tmpfs[/sys/.]"},
+		`{"Image":"x","HostConfig":{"Tmpfs":{"/data":"rw,bind"}}}`:                                                                               {"HostConfig.Tmpfs[/data]"},
+		`{"Image":"x","HostConfig":{"Tmpfs":{"/data":"rbind"}}}`:                                                                                 {"HostConfig.Tmpfs[/data]"},
+		`{"Image":"x","HostConfig":{"Tmpfs":{"/data":"rshared"}}}`:                                                                               {"HostConfig.Tmpfs[/data]"},
+		`{"Image":"x","HostConfig":{"Tmpfs":{"/data":"size"}}}`:                                                                                  {"HostConfig.Tmpfs[/data]"},
+		`{"Image":"x","HostConfig":{"Mounts":[{"Type":"tmpfs","Target":"/t","TmpfsOptions":{"Options":[["exec"],["size","1m"]]}}]}}`:             nil,
+		`{"Image":"x","HostConfig":{"Mounts":[{"Type":"tmpfs","Target":"/t","TmpfsOptions":{"Options":[["remount"]]}}]}}`:                        {"HostConfig.Mounts[0].TmpfsOptions.Options[0]"},
+		`{"Image":"x","HostConfig":{"Mounts":[{"Type":"tmpfs","Target":"/t","TmpfsOptions":{"Options":[["a","b","c"]]}}]}}`:                      {"HostConfig.Mounts[0].TmpfsOptions.Options[0]"},
+	} {
+		r := mustCreate(t, "/v1.47/containers/create", body)
+		if got := invalidFields(r.Container.Invalid); !slices.Equal(got, want) {
+			t.Errorf("%s: Invalid %v; want %v", body, got, want)
+		}
+	}
+}

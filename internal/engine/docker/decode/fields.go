@@ -163,7 +163,7 @@ func Fields() []FieldRule {
 		{"create:HostConfig.Mounts[].ImageOptions.Subpath", Mapped, false, "Container.Mounts[].Subpath"},
 		{"create:HostConfig.Mounts[].TmpfsOptions.SizeBytes", Neutral, false, "tmpfs size (memory-backed, resource limit)"},
 		{"create:HostConfig.Mounts[].TmpfsOptions.Mode", Neutral, false, "permission bits of the tmpfs root"},
-		{"create:HostConfig.Mounts[].TmpfsOptions.Options", Neutral, false, "tmpfs mount flags from the daemon's allow-list (exec, noexec...)"},
+		{"create:HostConfig.Mounts[].TmpfsOptions.Options", Mapped, false, "Container.Invalid unless a tmpfs flag or data option (remount, bind, shared refused)"},
 		{"create:HostConfig.Mounts[].ClusterOptions", Neutral, false, "empty struct; cluster mounts are denied by their Type"},
 		{"create:HostConfig.MaskedPaths", Mapped, false, "Container.MaskedPaths (nil keeps the defaults)"},
 		{"create:HostConfig.ReadonlyPaths", Mapped, false, "Container.ReadonlyPaths (nil keeps the defaults)"},
