@@ -21,10 +21,11 @@ Allowed values:
   - Local-driver options only of a tmpfs volume: type=tmpfs, device absent or
     "tmpfs", o a comma list of tmpfs options (size, mode, uid, gid, nr_inodes,
     nr_blocks, huge, ro, rw, [no]exec, [no]suid, [no]dev, atime flags, sync,
-    async), and the quota option size. Everything else is denied, in particular
-    o=bind or rbind in any position or spelling, type=none, a device path or a
-    block device, nfs/cifs and other network types (they mount as root on the
-    host), and unknown keys.
+    async), and the quota option size (alone it is a plain directory volume
+    with a project quota, "docker volume create --opt size=10G"). Everything
+    else is denied, in particular o=bind or rbind in any position or
+    spelling, type=none, a device path or a block device, nfs/cifs and other
+    network types (they mount as root on the host), and unknown keys.
   - No cluster (Swarm CSI) volume; a volume name fits [a-zA-Z0-9][a-zA-Z0-9_.-]+.
 
 A volume created earlier outside this policy is not visible here; the
@@ -148,7 +149,14 @@ func localDriverOptions(opts map[string]string) (string, string) {
 			return truncate(k, 64), "unknown local volume option"
 		}
 	}
-	if !hasType || typ != "tmpfs" {
+	if !hasType {
+		if _, quota := opts["size"]; quota && len(opts) == 1 {
+			// A plain directory volume with a project quota: no mount.
+			return "", ""
+		}
+		return keys[0], "local volume options without type=tmpfs"
+	}
+	if typ != "tmpfs" {
 		return keys[0], "local volume options without type=tmpfs"
 	}
 	return "", ""

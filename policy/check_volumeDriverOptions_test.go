@@ -16,6 +16,7 @@ func TestVolumeDriverOptionsContainer(t *testing.T) {
 		{name: "Mounts local without options", c: mtMounts(vol("", nil), vol("local", map[string]string{}))},
 		{name: "tmpfs volume", c: mtMounts(vol("local", map[string]string{"type": "tmpfs", "device": "tmpfs", "o": "size=100m,uid=1000,mode=1777,noexec,nosuid,nodev"}))},
 		{name: "tmpfs volume without device", c: mtMounts(vol("", map[string]string{"type": "tmpfs", "o": "size=1m"}))},
+		{name: "directory quota only (docker volume create --opt size=10G)", c: mtMounts(vol("local", map[string]string{"size": "10G"}))},
 		{name: "allowed plugin with any options", drivers: []string{"rexray/ebs"},
 			c: mtMounts(vol("rexray/ebs", map[string]string{"o": "bind", "device": "/"}))},
 		{name: "allowed plugin as HostConfig.VolumeDriver", drivers: []string{"convoy"},
@@ -88,6 +89,7 @@ func TestVolumeDriverOptionsCreate(t *testing.T) {
 		{name: "plain", v: VolumeCreate{Name: "data"}},
 		{name: "anonymous local", v: VolumeCreate{Driver: "local"}},
 		{name: "tmpfs", v: VolumeCreate{Name: "scratch", DriverOpts: map[string]string{"type": "tmpfs", "device": "tmpfs", "o": "size=64m"}}},
+		{name: "directory quota only", v: VolumeCreate{Name: "quota", DriverOpts: map[string]string{"size": "10G"}}},
 		{name: "allowed plugin", drivers: []string{"nfsplugin"}, v: VolumeCreate{Name: "xx", Driver: "nfsplugin", DriverOpts: map[string]string{"share": "/"}}},
 
 		{name: "host root bind", v: VolumeCreate{Name: "hostroot", DriverOpts: map[string]string{"type": "none", "o": "bind", "device": "/"}},
