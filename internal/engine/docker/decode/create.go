@@ -151,7 +151,7 @@ func mapCreate(rt Route, cfg *container.Config, hc *container.HostConfig, nc *ne
 			c.Mounts = append(c.Mounts, m)
 		}
 	}
-	for _, dst := range slices.Sorted(maps.Keys(hc.Tmpfs)) {
+	for _, dst := range sortedKeys(hc.Tmpfs) {
 		m := policy.Mount{Field: hp + "Tmpfs[" + dst + "]", Type: policy.MountTmpfs, Target: cleanAbs(dst)}
 		for rest := hc.Tmpfs[dst]; rest != ""; {
 			var o string
@@ -169,7 +169,7 @@ func mapCreate(rt Route, cfg *container.Config, hc *container.HostConfig, nc *ne
 		}
 		c.Mounts = append(c.Mounts, m)
 	}
-	for _, dst := range slices.Sorted(maps.Keys(cfg.Volumes)) {
+	for _, dst := range sortedKeys(cfg.Volumes) {
 		field := "Config.Volumes[" + dst + "]"
 		if !path.IsAbs(dst) || strings.ContainsRune(dst, ':') {
 			iv.add(field, dst, "anonymous volume target must be an absolute container path")
@@ -201,7 +201,7 @@ func mapCreate(rt Route, cfg *container.Config, hc *container.HostConfig, nc *ne
 			iv.add("NetworkingConfig.EndpointsConfig", strconv.Itoa(len(nc.EndpointsConfig)), "several networks need API 1.44 (the daemon rejects the request)")
 		}
 		copied := false
-		c.Networks = slices.Sorted(maps.Keys(nc.EndpointsConfig))
+		c.Networks = sortedKeys(nc.EndpointsConfig)
 		for _, name := range c.Networks {
 			ep := nc.EndpointsConfig[name]
 			if ep == nil {
@@ -211,7 +211,7 @@ func mapCreate(rt Route, cfg *container.Config, hc *container.HostConfig, nc *ne
 			if len(ep.Links) > 0 {
 				iv.add(field()+".Links", strings.Join(ep.Links, ","), "legacy links give access to another container's environment and network; not modelled")
 			}
-			for _, k := range slices.Sorted(maps.Keys(ep.DriverOpts)) {
+			for _, k := range sortedKeys(ep.DriverOpts) {
 				v := ep.DriverOpts[k]
 				switch k {
 				case endpointIfname:
@@ -385,7 +385,7 @@ func mapPorts(c *policy.Container, pm nat.PortMap, hp string, iv *invalids) {
 	if len(pm) == 0 {
 		return
 	}
-	keys := slices.Sorted(maps.Keys(pm))
+	keys := sortedKeys(pm)
 	n := 0
 	for _, k := range keys {
 		n += len(pm[k])
@@ -456,6 +456,20 @@ func mapPorts(c *policy.Container, pm nat.PortMap, hp string, iv *invalids) {
 	}
 }
 
+// sortedKeys returns the keys of m in order (nil for an empty map), like
+// slices.Sorted(maps.Keys(m)) but with one allocation.
+func sortedKeys[K ~string, V any](m map[K]V) []K {
+	if len(m) == 0 {
+		return nil
+	}
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 // parseEnv splits "KEY=VALUE" entries; "KEY" alone has no value.
 func parseEnv(env []string) []policy.EnvVar {
 	if len(env) == 0 {
@@ -519,7 +533,7 @@ func mapLogConfig(hc *container.HostConfig, hp string, iv *invalids) {
 	default:
 		iv.add(hp+"LogConfig.Type", hc.LogConfig.Type, "log driver sends the container's output from the host over the network or with the daemon's credentials; only json-file, local, journald and none are modelled")
 	}
-	for _, k := range slices.Sorted(maps.Keys(hc.LogConfig.Config)) {
+	for _, k := range sortedKeys(hc.LogConfig.Config) {
 		switch k {
 		case "max-size", "max-file", "compress", "labels", "labels-regex", "env", "env-regex", "tag", "mode", "max-buffer-size":
 		default:
