@@ -27,6 +27,10 @@ Denied values (after CleanHostPath; table compare is case-insensitive):
     .pypirc, .git-credentials, id_*, the X server socket directory .X11-unix;
     and .config, .local or .local/share as the last component (they hold such
     directories);
+  - any path with a component named like an engine API socket (docker.sock,
+    docker.sock.raw, containerd.sock, podman.sock, crio.sock, dockershim.sock,
+    cri-dockerd.sock, buildkitd.sock, kubelet.sock, balena sockets), wherever
+    it lies;
   - a Windows named pipe or Windows path (reported with its canonical form).
 
 Exact naming: a match is excused only when the deepest allowed bind root that

@@ -33,6 +33,8 @@ func TestSensitivePathsDenied(t *testing.T) {
 		"/home/a/.gnupg", "/home/a/.azure", "/home/a/.config/gcloud", "/home/a/.netrc", "/home/a/.npmrc",
 		"/home/a/.ssh/id_ed25519", "/data/id_rsa", "/home/a/.SSH", "/srv/app/.git-credentials", "/tmp/.X11-unix",
 		"/home/a/.config", "/home/a/.local/share", "/home/a/.config/gh",
+		// Engine API sockets by name anywhere (read-only does not restrict a socket).
+		"/srv/data/docker.sock", "/opt/app/run/containerd.sock", "/srv/Podman.sock", "/data/docker.sock.raw",
 		// Home directories.
 		"/home", "/home/alice", "/Users/bob",
 	}
@@ -54,7 +56,7 @@ func TestSensitivePathsAllowed(t *testing.T) {
 	sources := []string{
 		"/srv/data", "/tmp/x", "/home/alice/src", "/opt/app", "/etcetera", "/procfoo", "/data/libx",
 		"/mnt/data", "/runner", "/var_old", "/Users/bob/work/project", "/home/a/.config/nvim",
-		"/data/notid_rsa", "/home/a/sshkeys",
+		"/data/notid_rsa", "/home/a/sshkeys", "/srv/docker.socket.d", "/srv/sock",
 	}
 	for _, src := range sources {
 		if got := mtRun(sensitivePathsV1, mtBinds(t, "", src+":/x:ro"), nil); len(got) != 0 {
@@ -88,6 +90,8 @@ func TestSensitivePathsExactNaming(t *testing.T) {
 		{[]string{"/var/lib"}, "/var/lib/foo", ""},
 		{[]string{"/var"}, "/var/tmp", ""},
 		{[]string{"/srv"}, "/srv/.kube", ".kube"},
+		{[]string{"/srv/data"}, "/srv/data/docker.sock", "docker.sock"},
+		{[]string{"/srv/data/docker.sock"}, "/srv/data/docker.sock", ""},
 	}
 	for _, tt := range tests {
 		got := mtRun(sensitivePathsV1, mtBinds(t, "", tt.src+":/x:ro"), mtRoots(tt.roots...))

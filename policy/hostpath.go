@@ -204,6 +204,15 @@ var credentialNames = [...]string{
 	".X11-unix", // X server sockets: input injection into host desktop sessions
 }
 
+// engineSocketNames are file names of container-engine API sockets, matched
+// anywhere in a path (ASCII case-insensitively): under an allowed bind root
+// too, since read-only does not restrict a socket and the engine is host root.
+var engineSocketNames = [...]string{
+	"docker.sock", "docker.sock.raw", "docker.raw.sock", "containerd.sock", "podman.sock",
+	"crio.sock", "dockershim.sock", "cri-dockerd.sock", "buildkitd.sock", "kubelet.sock",
+	"balena.sock", "balena-engine.sock", "firecracker-containerd.sock",
+}
+
 // credentialPairs are two-component sequences that hold credentials.
 var credentialPairs = [...][2]string{
 	{".config", "gcloud"},
@@ -341,6 +350,13 @@ func componentMatch(comp, prev, prev2 string, k, dp int) (sensitiveMatch, bool) 
 	}
 	if k == 1 && dp <= 2 && (strings.EqualFold(comp, "home") || strings.EqualFold(comp, "Users")) {
 		return sensitiveMatch{entry: comp, kind: kindHome, what: "it holds users' credential directories such as .ssh", anchor: dp}, true
+	}
+	if len(comp) >= len("crio.sock") {
+		for _, n := range engineSocketNames {
+			if len(comp) == len(n) && strings.EqualFold(comp, n) {
+				return sensitiveMatch{entry: n, kind: kindEngineSocket, what: "a container engine API socket", anchor: k}, true
+			}
+		}
 	}
 	if !mayBeCredential(comp, prev, prev2) {
 		return sensitiveMatch{}, false
