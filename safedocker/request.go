@@ -111,11 +111,10 @@ func JudgeRequest(ev *policy.Evaluator, req RawRequest) (Verdict, error) {
 	v := Verdict{Operation: string(r.Op), APIVersion: r.Version.String()}
 	var d policy.Decision
 	switch {
+	case r.Container != nil && r.Legacy != nil:
+		d = mergeLegacy(ev.ContainerReadings(r.Container, r.Legacy))
 	case r.Container != nil:
 		d = ev.Container(r.Container)
-		if r.Legacy != nil {
-			d = mergeLegacy(d, ev.Container(r.Legacy))
-		}
 	case r.Exec != nil:
 		d = ev.Exec(r.Exec)
 	case r.Volume != nil:
