@@ -133,13 +133,11 @@ func judge(ev *policy.Evaluator, target string, body []byte) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	d := ev.Container(r.Container)
 	if r.Legacy != nil {
-		if l := ev.Container(r.Legacy); !l.Allowed {
-			return false, nil
-		}
+		d, l := ev.ContainerReadings(r.Container, r.Legacy)
+		return d.Allowed && l.Allowed, nil
 	}
-	return d.Allowed, nil
+	return ev.Container(r.Container).Allowed, nil
 }
 
 // BenchmarkDecodeAndJudge is decode (route, strict decode, key scan only when a
