@@ -88,7 +88,10 @@ type Evaluator struct {
 	container       []step[Container]
 	exec            []step[Exec]
 	volume          []step[VolumeCreate]
-	reports         *sync.Pool
+	// mountsOnly marks the container steps whose function judges only the
+	// mounts (see ContainerReadings).
+	mountsOnly []bool
+	reports    *sync.Pool
 }
 
 // New returns an evaluator running DefaultChecks. When cfg.Commands is nil it
@@ -161,7 +164,7 @@ func (e *Evaluator) plan() {
 	if e.version == VersionLatest {
 		e.version = e.newest
 	}
-	e.container, e.exec, e.volume = nil, nil, nil
+	e.container, e.exec, e.volume, e.mountsOnly = nil, nil, nil, nil
 	e.reports = &sync.Pool{New: func() any { return new(Report) }}
 	if e.settings.Level == LevelPrivileged {
 		return
@@ -173,6 +176,7 @@ func (e *Evaluator) plan() {
 		vc := versionFor(c, e.version)
 		if vc.Container != nil {
 			e.container = append(e.container, step[Container]{c.ID, vc.Container})
+			e.mountsOnly = append(e.mountsOnly, mountsOnly(vc.Container))
 		}
 		if vc.Exec != nil {
 			e.exec = append(e.exec, step[Exec]{c.ID, vc.Exec})

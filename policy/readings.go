@@ -19,8 +19,8 @@ func (e *Evaluator) ContainerReadings(cur, alt *Container) (Decision, Decision) 
 	r := e.reports.Get().(*Report)
 	var reused [2]CheckID // the mounts-only checks skipped for alt
 	n := 0
-	for _, st := range e.container {
-		if mountsOnly(st.fn) && n < len(reused) {
+	for i, st := range e.container {
+		if e.mountsOnly[i] && n < len(reused) {
 			reused[n] = st.id
 			n++
 			continue
