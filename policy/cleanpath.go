@@ -1,18 +1,15 @@
 package policy
 
-import (
-	"path"
-	"strings"
-)
+import "path"
 
-// maxCleanDepth bounds the components cleanRooted tracks on the stack; deeper
-// paths are left to path.Clean.
-const maxCleanDepth = 16
+// maxCleanStack bounds the paths cleanRootedSlow cleans in a stack buffer;
+// longer ones are left to path.Clean.
+const maxCleanStack = 256
 
 // cleanRooted returns path.Clean(p) for a path starting with "/". It returns p
 // itself (or a prefix of it) without allocating when p is already clean or only
 // has trailing separators, and allocates once otherwise (path.Clean allocates
-// twice). p must start with "/".
+// twice; paths longer than maxCleanStack are left to it). p must start with "/".
 func cleanRooted(p string) string {
 	if isCleanRooted(p) {
 		return p
@@ -20,61 +17,46 @@ func cleanRooted(p string) string {
 	return cleanRootedSlow(p)
 }
 
-// cleanRootedSlow is cleanRooted for a path that is not already clean.
+// cleanRootedSlow is cleanRooted for a path that is not already clean: the
+// rooted case of path.Clean, built in a stack buffer so that only the result
+// is allocated.
 func cleanRootedSlow(p string) string {
-	// spans holds the [start, end) offsets in p of the kept components.
-	var spans [maxCleanDepth][2]int
-	n := 0
-	for i := 0; i < len(p); {
-		for i < len(p) && p[i] == '/' {
-			i++
-		}
-		j := i
-		for j < len(p) && p[j] != '/' {
-			j++
-		}
-		switch comp := p[i:j]; comp {
-		case "", ".":
-		case "..":
-			if n > 0 {
-				n-- // a rooted path cannot go above "/"
+	n := len(p)
+	if n > maxCleanStack {
+		return path.Clean(p)
+	}
+	var buf [maxCleanStack]byte
+	buf[0] = '/'
+	w := 1 // bytes written; buf[:1] is the root, which ".." never removes
+	for r := 1; r < n; {
+		switch {
+		case p[r] == '/':
+			r++ // empty component
+		case p[r] == '.' && (r+1 == n || p[r+1] == '/'):
+			r++ // "."
+		case p[r] == '.' && p[r+1] == '.' && (r+2 == n || p[r+2] == '/'):
+			r += 2 // "..": drop the last component written
+			for w > 1 && buf[w-1] != '/' {
+				w--
+			}
+			if w > 1 {
+				w-- // its separator
 			}
 		default:
-			if n == len(spans) {
-				return path.Clean(p)
+			if w > 1 {
+				buf[w] = '/'
+				w++
 			}
-			spans[n] = [2]int{i, j}
-			n++
+			for ; r < n && p[r] != '/'; r++ {
+				buf[w] = p[r]
+				w++
+			}
 		}
-		i = j
 	}
-	if n == 0 {
-		return "/"
+	if string(buf[:w]) == p[:w] {
+		return p[:w] // only trailing separators were dropped
 	}
-	// Already clean up to some prefix: every kept component follows the
-	// previous one after exactly one "/".
-	pos := 0
-	for _, s := range spans[:n] {
-		if s[0] != pos+1 || p[pos] != '/' {
-			pos = -1
-			break
-		}
-		pos = s[1]
-	}
-	if pos >= 0 {
-		return p[:pos]
-	}
-	size := 0
-	for _, s := range spans[:n] {
-		size += 1 + s[1] - s[0]
-	}
-	var b strings.Builder
-	b.Grow(size)
-	for _, s := range spans[:n] {
-		b.WriteByte('/')
-		b.WriteString(p[s[0]:s[1]])
-	}
-	return b.String()
+	return string(buf[:w])
 }
 
 // isCleanRooted reports whether path.Clean(p) == p for a p starting with "/":
