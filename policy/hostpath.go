@@ -285,13 +285,12 @@ func firstSensitive(p string, rootDepth int) (sensitiveMatch, bool) {
 	// Walk the components once: /lib*, home directories, credential components.
 	var prev, prev2 string
 	k := 0
-	for rest := p[1:]; rest != ""; {
-		var comp string
-		if i := strings.IndexByte(rest, '/'); i >= 0 {
-			comp, rest = rest[:i], rest[i+1:]
-		} else {
-			comp, rest = rest, ""
+	for start, i := 1, 1; start < len(p); i++ {
+		if i < len(p) && p[i] != '/' {
+			continue
 		}
+		comp := p[start:i]
+		start = i + 1
 		k++
 		if k > rootDepth {
 			if m, ok := componentMatch(comp, prev, prev2, k, dp); ok {
