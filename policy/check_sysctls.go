@@ -97,23 +97,24 @@ func sysctlsV1(c *Container, s *Settings, r *Report) {
 	ex := s.exceptions()
 	for _, k := range keys {
 		n := normalizeSysctl(k)
-		field := keyField("HostConfig.Sysctls", k)
-		value := k + "=" + c.Sysctls[k]
+		// Built only for a finding.
+		field := func() string { return keyField("HostConfig.Sysctls", k) }
+		value := func() string { return k + "=" + c.Sysctls[k] }
 		switch {
 		case !validSysctlKey(n):
-			r.Deny(field, value, "not a sysctl key", sysctlRemedy)
+			r.Deny(field(), value(), "not a sysctl key", sysctlRemedy)
 			continue
 		case !baselineSysctls[n] && !ex.sysctls[n]:
-			r.Deny(field, value, "sysctl "+n+" is not on the baseline allow-list and not excepted", sysctlRemedy)
+			r.Deny(field(), value(), "sysctl "+n+" is not on the baseline allow-list and not excepted", sysctlRemedy)
 			continue
 		}
 		switch {
 		case strings.HasPrefix(n, "net.") && (c.NetworkMode.Kind == NetworkHost || c.NetworkMode.Kind == NetworkContainer):
-			r.Deny(field, value, "a net.* sysctl with a shared network namespace changes the host's or another container's network stack", "remove the sysctl or give the container its own network namespace")
+			r.Deny(field(), value(), "a net.* sysctl with a shared network namespace changes the host's or another container's network stack", "remove the sysctl or give the container its own network namespace")
 		case isIPCSysctl(n) && (c.IPCMode.Kind == NamespaceHost || c.IPCMode.Kind == NamespaceContainer):
-			r.Deny(field, value, "an IPC sysctl with a shared IPC namespace changes the host's or another container's IPC limits", "remove the sysctl or give the container its own IPC namespace")
+			r.Deny(field(), value(), "an IPC sysctl with a shared IPC namespace changes the host's or another container's IPC limits", "remove the sysctl or give the container its own IPC namespace")
 		case (n == "kernel.hostname" || n == "kernel.domainname") && c.UTSMode.Kind == NamespaceHost:
-			r.Deny(field, value, "a UTS sysctl with the host UTS namespace changes the host name", "remove the sysctl")
+			r.Deny(field(), value(), "a UTS sysctl with the host UTS namespace changes the host name", "remove the sysctl")
 		}
 	}
 }
