@@ -75,7 +75,7 @@ type TLSProxy struct {
 	forwarded atomic.Int64
 	rejected  atomic.Int64
 	mu        sync.Mutex
-	lastErr   error
+	errs      []error
 }
 
 // Forwarded returns how many connections completed the handshake and were
@@ -90,7 +90,21 @@ func (p *TLSProxy) Rejected() int { return int(p.rejected.Load()) }
 func (p *TLSProxy) LastHandshakeError() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.lastErr
+	if len(p.errs) == 0 {
+		return nil
+	}
+	return p.errs[len(p.errs)-1]
+}
+
+// HandshakeErrors returns the server-side errors of every failed handshake,
+// in the order the server recorded them. The server records its side of a
+// failure after the client has seen it, so a test that makes several
+// failing connections in a row must look for its own error in this list
+// rather than at [TLSProxy.LastHandshakeError].
+func (p *TLSProxy) HandshakeErrors() []error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]error(nil), p.errs...)
 }
 
 // MTLSProxy generates the certificates, starts a [TLSProxy] in front of the
@@ -181,7 +195,7 @@ func (p *TLSProxy) serve(conn *tls.Conn, upstreamSocket string) {
 	if err := conn.Handshake(); err != nil {
 		p.rejected.Add(1)
 		p.mu.Lock()
-		p.lastErr = err
+		p.errs = append(p.errs, err)
 		p.mu.Unlock()
 		return
 	}
