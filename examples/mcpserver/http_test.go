@@ -306,8 +306,12 @@ func TestRunStdio(t *testing.T) {
 	var stdout, stderr syncBuffer
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	// Input ends only after the last answer is out, as with a real client.
-	stdin := &holdingReader{r: strings.NewReader(in), done: func() bool { return strings.Contains(stdout.String(), `"id":3`) }}
+	// Input ends only after every answer is out, as with a real client. The
+	// server may answer requests out of order, so wait for each of them.
+	stdin := &holdingReader{r: strings.NewReader(in), done: func() bool {
+		out := stdout.String()
+		return strings.Contains(out, `"id":1,`) && strings.Contains(out, `"id":2,`) && strings.Contains(out, `"id":3,`)
+	}}
 	code := run(ctx, nil, stdin, &stdout, &stderr)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr.String())
