@@ -62,28 +62,6 @@ func TestNewLimit(t *testing.T) {
 	}
 }
 
-func TestLimitWithBurst(t *testing.T) {
-	l := limit(t, 3, time.Second, 2)
-	w, err := l.WithBurst(5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if w.Burst() != 5 || w.Interval() != l.Interval() || w.Events() != 3 || w.Per() != time.Second {
-		t.Errorf("WithBurst(5) = %s (interval %s), want 3/1s burst 5 with interval %s", w, w.Interval(), l.Interval())
-	}
-	if l.Burst() != 2 {
-		t.Errorf("WithBurst changed its receiver: %s", l)
-	}
-	for _, c := range []struct {
-		l     ratelimit.Limit
-		burst int
-	}{{l, 0}, {l, -1}, {ratelimit.Limit{}, 1}, {limit(t, 1, 24*time.Hour, 1), 1 << 20}} {
-		if _, err := c.l.WithBurst(c.burst); !errors.Is(err, ratelimit.ErrInvalid) {
-			t.Errorf("%s.WithBurst(%d): %v, want ErrInvalid", c.l, c.burst, err)
-		}
-	}
-}
-
 func TestDecide(t *testing.T) {
 	// interval 10, burst 3 (tolerance 30), now 100.
 	for _, c := range []struct {

@@ -75,17 +75,6 @@ func (l Limit) Per() time.Duration { return l.per }
 // the equivalent token bucket).
 func (l Limit) Burst() int { return int(l.burst) }
 
-// WithBurst returns l with its burst replaced: the same rate, a different
-// capacity. It fails with [ErrInvalid] unless 1 ≤ burst ≤ 2³¹-1 and the new
-// capacity spans at most ten years, and for the zero Limit.
-func (l Limit) WithBurst(burst int) (Limit, error) {
-	if l.IsZero() || burst < 1 || burst > math.MaxInt32 || l.interval > int64(maxTolerance)/int64(burst) {
-		return Limit{}, fmt.Errorf("%w: cannot give limit %s a burst of %d", ErrInvalid, l, burst)
-	}
-	l.burst = int32(burst)
-	return l, nil
-}
-
 // Interval returns the emission interval, Per/Events rounded up to a whole
 // nanosecond: the time one unit of cost takes to refill.
 func (l Limit) Interval() time.Duration { return time.Duration(l.interval) }

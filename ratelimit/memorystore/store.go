@@ -21,11 +21,6 @@ const (
 	keysPerShard = 256 // minimum cap per shard before adding shards
 	minTable     = 8
 
-	// A shard takes global units from the global bucket in batches of up to
-	// maxBatch (see globalPlan); batching is off below minBatch.
-	maxBatch = 32
-	minBatch = 2
-
 	slotEmpty     uint64 = 0
 	slotTombstone uint64 = 1
 
@@ -48,8 +43,6 @@ type Store struct {
 	closed      atomic.Bool
 	shards      []shard
 	coarse      bool          // read clock instead of the monotonic clock
-	exactGlobal bool          // no batches: every decision updates the global bucket
-	batchShift  uint          // batch = burst >> batchShift, log2(64 * len(shards))
 	clock       atomic.Int64  // coarse time since epoch, written by tick only
 	stop        chan struct{} // closed by Close to end tick; nil without coarse
 	// The global bucket is written by every decision that uses it: keep it
@@ -68,9 +61,7 @@ type shard struct {
 	minTAT  int64 // a lower bound of the live TATs in the table
 	swept   uint64
 	refused uint64
-	// batch is the global budget this shard holds for its own decisions,
-	// in units of cost, at most twice the plan's batch (see globalPlan).
-	batch atomic.Int64 // one cache line per shard
+	_       [8]byte // one cache line per shard
 }
 
 type table struct {
@@ -110,9 +101,8 @@ type Option interface {
 }
 
 type config struct {
-	maxKeys     int
-	coarse      time.Duration
-	exactGlobal bool
+	maxKeys int
+	coarse  time.Duration
 }
 
 type optionFunc func(*config) error
@@ -128,19 +118,6 @@ func WithMaxKeys(n int) Option {
 			return fmt.Errorf("%w: memorystore: max keys must be at least 1, got %d", ratelimit.ErrInvalid, n)
 		}
 		c.maxKeys = n
-		return nil
-	})
-}
-
-// WithExactGlobal turns off global batching (see the package documentation):
-// every decision that spends global budget updates the one global bucket,
-// so the global limit's full burst is available to every request and no
-// budget is ever held by a shard, at the cost of a cache line that every
-// core writes. Use it when single requests may cost nearly the whole global
-// burst. The default batches when the global burst is large enough.
-func WithExactGlobal() Option {
-	return optionFunc(func(c *config) error {
-		c.exactGlobal = true
 		return nil
 	})
 }
@@ -198,8 +175,6 @@ func New(opts ...Option) (*Store, error) {
 		shardShift:  64 - bits,
 		maxPerShard: c.maxKeys / n,
 		shards:      make([]shard, n),
-		exactGlobal: c.exactGlobal,
-		batchShift:  6 + bits,
 	}
 	s.global.Store(absent)
 	for i := range s.shards {
@@ -280,163 +255,108 @@ func (s *Store) Take(ctx context.Context, q ratelimit.Query) (ratelimit.Result, 
 	}
 	h := s.hash(q.Key)
 	sh := s.shardOf(h)
-	var p globalPlan
-	if !q.Global.IsZero() {
-		p = s.plan(q.Global)
-	}
 	if sl := sh.table.Load().find(h); sl != nil {
-		if r, ok := s.decide(sh, sl, &q, &p, now); ok {
-			return r, nil
-		}
-	}
-	return s.takeSlow(sh, h, &q, &p, now)
-}
-
-// decide decides for a key found in a table without holding a lock: the
-// client bucket is checked with [ratelimit.Limit.Admit], the global budget
-// spent, and the client bucket updated with compare-and-swap; if the bucket
-// moved meanwhile, the global budget goes back and the decision starts
-// again. ok is false when the slot was swept or moved to a new table; the
-// caller then decides under the shard lock. No budget is spent when ok is
-// false or the request is denied.
-func (s *Store) decide(sh *shard, sl *slot, q *ratelimit.Query, p *globalPlan, now int64) (r ratelimit.Result, ok bool) {
-	for {
-		v := sl.tat.Load()
-		if v == dead {
-			return r, false
-		}
-		ct, ok := q.Limit.Admit(v, now, q.Cost)
-		if !ok {
-			return q.Limit.Decide(v, now, q.Cost).Result(ratelimit.ScopeClient, time.Nanosecond), true
-		}
-		if q.Global.IsZero() {
-			if sl.tat.CompareAndSwap(v, ct) {
-				return ratelimit.Admitted(q.Limit, ct, q.Global, 0, now), true
-			}
-			continue
-		}
-		from, gt, ok := s.spendGlobal(sh, p, q.Cost, now)
-		if !ok {
-			return p.limit.Decide(gt, now, q.Cost).Result(ratelimit.ScopeGlobal, time.Nanosecond), true
-		}
-		if sl.tat.CompareAndSwap(v, ct) {
-			return ratelimit.Admitted(q.Limit, ct, p.limit, gt, now), true
-		}
-		s.unspendGlobal(sh, p, from, q.Cost, now)
-	}
-}
-
-// globalPlan is how the store applies a global limit.
-//
-// Batching: when the global burst B is large, a shard takes the global
-// budget for its decisions from the global bucket batch units at a time,
-// batch = min(32, B / (64·shards)), and keeps at most 2·batch, so that most
-// decisions update only their own shard's cache line. Units a shard holds
-// were spent from the global bucket when it took them, which is safe; to
-// keep them from being spent a second time once the bucket refills, the
-// global bucket enforces the burst B minus everything the shards can hold,
-// 2·batch·shards ≤ B/32. Whatever mix of held and fresh budget is spent,
-// at most B units pass at one instant and at most B plus the rate times the
-// elapsed time over any interval: the global limit is never exceeded. The
-// price: a request can be denied while other shards still hold up to B/32
-// units between them, and no single request may cost more than B minus
-// that reserve.
-type globalPlan struct {
-	limit ratelimit.Limit // what the global bucket enforces
-	batch int64           // units taken per batch; 0 means no batching
-}
-
-func (s *Store) plan(g ratelimit.Limit) globalPlan {
-	if s.exactGlobal {
-		return globalPlan{limit: g}
-	}
-	batch := min(maxBatch, int64(g.Burst())>>s.batchShift)
-	if batch < minBatch {
-		return globalPlan{limit: g}
-	}
-	reserved, err := g.WithBurst(g.Burst() - int(2*batch)*len(s.shards))
-	if err != nil { // unreachable: the reserve is at most B/32
-		return globalPlan{limit: g}
-	}
-	return globalPlan{limit: reserved, batch: batch}
-}
-
-// spendSource records where spendGlobal took a decision's global units.
-type spendSource uint8
-
-const (
-	fromBucket spendSource = iota // the global bucket
-	fromBatch                     // the shard's batch
-)
-
-// spendGlobal spends cost global units for a decision in shard sh: from the
-// shard's batch when it holds enough, else from the global bucket, taking a
-// new batch along when the bucket can spare one. It returns the global
-// bucket's TAT (at least now) when it spent, or the TAT it was denied on.
-func (s *Store) spendGlobal(sh *shard, p *globalPlan, cost int, now int64) (from spendSource, tat int64, ok bool) {
-	c := int64(cost)
-	if p.batch > 0 && c <= p.batch {
+		// The fast path for a tracked key: admit with [ratelimit.Limit.Admit]
+		// and build the Result once; a denial takes the full Decide.
 		for {
-			n := sh.batch.Load()
-			if n < c {
-				break
+			v := sl.tat.Load()
+			if v == dead {
+				break // swept or moved: decide under the shard lock
 			}
-			if sh.batch.CompareAndSwap(n, n-c) {
-				return fromBatch, max(s.global.Load(), now), true
-			}
-		}
-		for {
-			v := s.global.Load()
-			nt, ok := p.limit.Admit(v, now, cost+int(p.batch))
+			ct, ok := q.Limit.Admit(v, now, q.Cost)
 			if !ok {
-				break // no room for a batch: try for just this cost
+				return q.Limit.Decide(v, now, q.Cost).Result(ratelimit.ScopeClient, time.Nanosecond), nil
 			}
-			if s.global.CompareAndSwap(v, nt) {
-				s.stock(sh, p, p.batch, now)
-				return fromBucket, nt, true
+			if q.Global.IsZero() {
+				if sl.tat.CompareAndSwap(v, ct) {
+					return ratelimit.Admitted(q.Limit, ct, q.Global, 0, now), nil
+				}
+				continue
 			}
+			gt, gv, ok := s.admitGlobal(&q, now)
+			if !ok {
+				return q.Global.Decide(gv, now, q.Cost).Result(ratelimit.ScopeGlobal, time.Nanosecond), nil
+			}
+			if sl.tat.CompareAndSwap(v, ct) {
+				return ratelimit.Admitted(q.Limit, ct, q.Global, gt, now), nil
+			}
+			s.refundGlobal(&q, now) // the client bucket moved: undo, decide again
 		}
 	}
+	return s.takeSlow(sh, h, &q, now)
+}
+
+// takeExisting decides for a key found in a table without holding a lock.
+// ok is false when the slot was swept or moved meanwhile; the caller then
+// retries under the shard lock. No budget is spent when ok is false.
+func (s *Store) takeExisting(sl *slot, q *ratelimit.Query, now int64) (r ratelimit.Result, ok bool) {
+	v := sl.tat.Load()
+	if v == dead {
+		return r, false
+	}
+	d := q.Limit.Decide(v, now, q.Cost)
+	if !d.Allowed {
+		return d.Result(ratelimit.ScopeClient, time.Nanosecond), true
+	}
+	var g ratelimit.Decision
+	if !q.Global.IsZero() {
+		g = s.takeGlobal(q, now)
+		if !g.Allowed {
+			return g.Result(ratelimit.ScopeGlobal, time.Nanosecond), true
+		}
+	}
+	for !sl.tat.CompareAndSwap(v, d.TAT) {
+		if v = sl.tat.Load(); v != dead {
+			d = q.Limit.Decide(v, now, q.Cost)
+		}
+		if v == dead || !d.Allowed {
+			if !q.Global.IsZero() {
+				s.refundGlobal(q, now)
+			}
+			if v == dead {
+				return r, false
+			}
+			return d.Result(ratelimit.ScopeClient, time.Nanosecond), true
+		}
+	}
+	return s.admitted(q, d, g), true
+}
+
+func (s *Store) admitted(q *ratelimit.Query, d, g ratelimit.Decision) ratelimit.Result {
+	r := d.Result(ratelimit.ScopeClient, time.Nanosecond)
+	if q.Global.IsZero() {
+		return r
+	}
+	return ratelimit.Combine(r, g.Result(ratelimit.ScopeGlobal, time.Nanosecond))
+}
+
+// admitGlobal spends q.Cost in the global bucket if it fits. It returns the
+// new TAT, or, when the cost does not fit, the TAT it decided on.
+func (s *Store) admitGlobal(q *ratelimit.Query, now int64) (newTAT, old int64, ok bool) {
 	for {
 		v := s.global.Load()
-		nt, ok := p.limit.Admit(v, now, cost)
+		nt, ok := q.Global.Admit(v, now, q.Cost)
 		if !ok {
-			return fromBucket, v, false
+			return 0, v, false
 		}
 		if s.global.CompareAndSwap(v, nt) {
-			return fromBucket, nt, true
+			return nt, v, true
 		}
 	}
 }
 
-// unspendGlobal gives back cost units that spendGlobal took from source.
-func (s *Store) unspendGlobal(sh *shard, p *globalPlan, from spendSource, cost int, now int64) {
-	if from == fromBatch {
-		s.stock(sh, p, int64(cost), now)
-		return
-	}
-	s.refundGlobal(int64(cost), p.limit, now)
-}
-
-// stock adds n global units to sh's batch, or returns them to the global
-// bucket if the batch would then hold more than 2·p.batch.
-func (s *Store) stock(sh *shard, p *globalPlan, n, now int64) {
+func (s *Store) takeGlobal(q *ratelimit.Query, now int64) ratelimit.Decision {
 	for {
-		b := sh.batch.Load()
-		if b+n > 2*p.batch {
-			s.refundGlobal(n, p.limit, now)
-			return
-		}
-		if sh.batch.CompareAndSwap(b, b+n) {
-			return
+		v := s.global.Load()
+		d := q.Global.Decide(v, now, q.Cost)
+		if !d.Allowed || s.global.CompareAndSwap(v, d.TAT) {
+			return d
 		}
 	}
 }
 
-// refundGlobal moves the global bucket back by cost units of g, but not
-// past full.
-func (s *Store) refundGlobal(cost int64, g ratelimit.Limit, now int64) {
-	back := cost * int64(g.Interval())
+func (s *Store) refundGlobal(q *ratelimit.Query, now int64) {
+	back := int64(q.Cost) * int64(q.Global.Interval())
 	for {
 		v := s.global.Load()
 		if v <= now || s.global.CompareAndSwap(v, max(v-back, now)) {
@@ -447,12 +367,12 @@ func (s *Store) refundGlobal(cost int64, g ratelimit.Limit, now int64) {
 
 // takeSlow decides under the shard lock: for a new key, or one whose slot
 // was swept or moved by a concurrent rebuild.
-func (s *Store) takeSlow(sh *shard, h uint64, q *ratelimit.Query, p *globalPlan, now int64) (ratelimit.Result, error) {
+func (s *Store) takeSlow(sh *shard, h uint64, q *ratelimit.Query, now int64) (ratelimit.Result, error) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if sl := sh.table.Load().find(h); sl != nil {
 		// Under the lock, slots of the current table are never dead.
-		if r, ok := s.decide(sh, sl, q, p, now); ok {
+		if r, ok := s.takeExisting(sl, q, now); ok {
 			return r, nil
 		}
 		return ratelimit.Result{}, fmt.Errorf("%w: memorystore: inconsistent table", ratelimit.ErrStore)
@@ -471,15 +391,15 @@ func (s *Store) takeSlow(sh *shard, h uint64, q *ratelimit.Query, p *globalPlan,
 				ratelimit.ErrStore, ratelimit.ErrCapacity, s.maxPerShard*len(s.shards))
 		}
 	}
-	var gt int64
+	var g ratelimit.Decision
 	if !q.Global.IsZero() {
-		var ok bool
-		if _, gt, ok = s.spendGlobal(sh, p, q.Cost, now); !ok {
-			return p.limit.Decide(gt, now, q.Cost).Result(ratelimit.ScopeGlobal, time.Nanosecond), nil
+		g = s.takeGlobal(q, now)
+		if !g.Allowed {
+			return g.Result(ratelimit.ScopeGlobal, time.Nanosecond), nil
 		}
 	}
 	s.insert(sh, h, d.TAT, now)
-	return ratelimit.Admitted(q.Limit, d.TAT, p.limit, gt, now), nil
+	return s.admitted(q, d, g), nil
 }
 
 // insert adds h with tat; the caller holds sh.mu and knows h is absent.
@@ -583,7 +503,7 @@ func (s *Store) Refund(ctx context.Context, q ratelimit.Query) error {
 	}
 	sh.mu.Unlock()
 	if !q.Global.IsZero() {
-		s.refundGlobal(int64(q.Cost), q.Global, now)
+		s.refundGlobal(&q, now)
 	}
 	return nil
 }
@@ -603,7 +523,6 @@ func (s *Store) Close(context.Context) error {
 		sh.mu.Lock()
 		sh.table.Store(newTable(minTable))
 		sh.live, sh.used, sh.minTAT = 0, 0, math.MaxInt64
-		sh.batch.Store(0)
 		sh.mu.Unlock()
 	}
 	return nil
