@@ -220,6 +220,17 @@ func nonMountFixtures() []fixture {
 	c(B, false, "env", "space-in-key", func(fc *fixtureContainer) { fc.Env = []EnvVar{{Key: "A B", Value: "hidden-value", HasValue: true}} })
 	x(B, false, "env", "exec-nul-in-value", Exec{Env: []EnvVar{{Key: "TOKEN", Value: "hidden\x00value", HasValue: true}}})
 
+	// codeLoadingEnv
+	c(B, true, "codeLoadingEnv", "plain-env", func(fc *fixtureContainer) {
+		fc.Env = []EnvVar{{Key: "PATH", Value: "/usr/local/bin:/usr/bin:/bin", HasValue: true},
+			{Key: "PS1", Value: `\u@\h:\w\$ `, HasValue: true}, {Key: "LD_PRELOAD"}}
+	})
+	c(B, false, "codeLoadingEnv", "ld-preload", func(fc *fixtureContainer) {
+		fc.Env = []EnvVar{{Key: "LANG", Value: "C.UTF-8", HasValue: true}, {Key: "LD_PRELOAD", Value: "/tmp/hook.so", HasValue: true}}
+	})
+	x(B, false, "codeLoadingEnv", "exec-bash-env", Exec{Cmd: []string{"bash", "-c", "ls"},
+		Env: []EnvVar{{Key: "BASH_ENV", Value: "/tmp/startup.sh", HasValue: true}}})
+
 	// commands
 	c(B, true, "commands", "plain", func(fc *fixtureContainer) { fc.Cmd = []string{"nginx", "-g", "daemon off;"} })
 	c(B, true, "commands", "shell-mentions-only", func(fc *fixtureContainer) { fc.Cmd = []string{"sh", "-c", "echo nsenter; grep mount /etc/fstab"} })

@@ -113,6 +113,11 @@ func (e EnvVar) IsZero() bool { return e.key == "" }
 // Config.Env too.
 func (e EnvVar) LoadsCode() bool { return envLoadsCode(e.key, e.value) }
 
+// EnvLoadsCode is [EnvVar.LoadsCode] for a key and value that have not been
+// through [NewEnvVar] (a policy judging a raw request, say): it applies the
+// same rule to any strings, valid or not.
+func EnvLoadsCode(key, value string) bool { return envLoadsCode(key, value) }
+
 // String returns the key only.
 func (e EnvVar) String() string { return e.key }
 
