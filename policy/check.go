@@ -176,6 +176,17 @@ type PathResolver interface {
 	ResolveHostPath(p string) (string, error)
 }
 
+// PathStatter is implemented by a [PathResolver] that can also tell whether a
+// host path exists. With one in Settings.Paths, the hostMounts check denies a
+// HostConfig.Binds source that does not exist under a read-only bind root: the
+// daemon would create it on the host, as root. The local resolver
+// (safedocker.LocalPathResolver) implements it.
+type PathStatter interface {
+	// HostPathExists reports whether p exists once symlinks are followed.
+	// An error means the answer is unknown (the check then denies).
+	HostPathExists(p string) (bool, error)
+}
+
 // Finding is one reason a request is denied.
 type Finding struct {
 	// Check is the ID of the check that found it.

@@ -15,7 +15,12 @@ Allowed values:
     Exceptions.BindRoots entry; a writable bind (not read-only, or only
     ReadOnlyNonRecursive) or a bind with CreateMountpoint (the daemon then
     creates the path as root) needs a Writable root. With Settings.Paths set, the
-    symlink-resolved source must also lie under a root (as written or resolved).
+    symlink-resolved source must also lie under a root (as written or resolved),
+    and when Settings.Paths is a PathStatter, a HostConfig.Binds source that does
+    not exist needs a Writable root too: the daemon creates a missing Binds
+    source on the host, as root (without a PathStatter, a remote daemon say,
+    this cannot be seen, and such a bind can leave empty directories under a
+    read-only root).
   - Type volume: an anonymous volume or a valid volume name (a relative path such
     as "./data" is not a name and is denied); a Subpath that stays inside.
   - Type tmpfs and image (image with a Subpath that stays inside).
@@ -109,6 +114,31 @@ func hostBind(m *Mount, s *Settings, r *Report) {
 		r.Deny(field(), c, "host path cannot be resolved on this host: "+err.Error(), "use a path that exists under an allowed bind root, or a named volume")
 	case differs && resolvedRootDepth(rc, s, needWritable) < 0:
 		r.Deny(field(), c+" -> "+rc, bindRootReason(rc, m, s.Exceptions.BindRoots, "host path resolves through symlinks to "+rc+": "), bindRootRemedy(rc, s.Exceptions.BindRoots))
+	case !needWritable && strings.HasPrefix(m.Field, "HostConfig.Binds"):
+		at := c
+		if differs {
+			at = rc
+		}
+		missingBindSource(s, c, at, field, r)
+	}
+}
+
+// missingBindSource denies a read-only HostConfig.Binds source that does not
+// exist (the daemon would create it as root) unless a Writable root allows it.
+// c is the source as written, at where it resolves to.
+func missingBindSource(s *Settings, c, at string, field func() string, r *Report) {
+	st, ok := s.Paths.(PathStatter)
+	if !ok || (rootDepth(c, s.Exceptions.BindRoots, true) >= 0 && resolvedRootDepth(at, s, true) >= 0) {
+		return
+	}
+	exists, err := st.HostPathExists(c)
+	switch {
+	case err != nil:
+		r.Deny(field(), c, "cannot tell whether the host path exists: "+err.Error(),
+			"use a path that exists under an allowed bind root, or a named volume")
+	case !exists:
+		r.Deny(field(), c, "the host path does not exist, and the daemon creates a missing Binds source on the host as root, which needs a writable bind root",
+			"create the path first, use a Mounts bind (which fails on a missing source), or mark its bind root Writable")
 	}
 }
 

@@ -1,6 +1,9 @@
 package policy
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 func TestHostMounts(t *testing.T) {
 	roots := []string{"/srv/data", "/srv/work:rw", "/var/run/app"}
@@ -84,6 +87,20 @@ func TestHostMounts(t *testing.T) {
 		{name: "resolver failure denies", roots: []string{"/"}, paths: mtLinks{},
 			c:    mtBinds(t, "", "/broken/x:/d:ro"),
 			want: []string{"HostConfig.Binds[0]|cannot be resolved"}},
+		{name: "existing Binds source under read-only root", paths: mtStat{"/srv/data/x": true},
+			c: mtBinds(t, "", "/srv/data/x:/d:ro")},
+		{name: "missing Binds source under read-only root", paths: mtStat{},
+			c:    mtBinds(t, "", "/srv/data/new:/d:ro"),
+			want: []string{"HostConfig.Binds[0]|daemon creates a missing Binds source"}},
+		{name: "missing Binds source under writable root", paths: mtStat{},
+			c: mtBinds(t, "", "/srv/work/new:/d:ro")},
+		{name: "missing Mounts source is the daemon's error, not a creation", paths: mtStat{},
+			c: mtMounts(Mount{Type: MountBind, Source: "/srv/data/new", Target: "/d", ReadOnly: true})},
+		{name: "unknown existence denies", paths: mtStat{"/srv/data/x": false, "err": true},
+			c:    mtBinds(t, "", "/srv/data/x:/d:ro"),
+			want: []string{"HostConfig.Binds[0]|cannot tell whether the host path exists"}},
+		{name: "resolver without PathStatter cannot see it", paths: mtLinks{},
+			c: mtBinds(t, "", "/srv/data/new:/d:ro")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,4 +120,17 @@ func TestHostMountsFindingValues(t *testing.T) {
 	if len(got) != 1 || got[0].Value != "/opt/x" {
 		t.Fatalf("want the cleaned path as value, got %v", got)
 	}
+}
+
+// mtStat resolves every path to itself and reports the paths it holds as
+// existing; the key "err" makes HostPathExists fail.
+type mtStat map[string]bool
+
+func (m mtStat) ResolveHostPath(p string) (string, error) { return p, nil }
+
+func (m mtStat) HostPathExists(p string) (bool, error) {
+	if m["err"] {
+		return false, errors.New("permission denied")
+	}
+	return m[p], nil
 }

@@ -59,7 +59,9 @@ func (o options) evaluator(local bool) (*policy.Evaluator, error) {
 // LocalPathResolver returns the policy.PathResolver of this host's file
 // system: it follows symbolic links in bind-mount sources and device paths the
 // way the kernel will when the daemon mounts them, tolerating a missing tail
-// (which the daemon would create). Put it in policy.Config.Paths when the
+// (which the daemon would create), and tells the hostMounts check whether a
+// Binds source exists (policy.PathStatter), so that a missing one under a
+// read-only bind root is denied. Put it in policy.Config.Paths when the
 // daemon runs on this host (a Unix-socket endpoint) and you build the evaluator
 // yourself for WithPolicy; New uses it by default for Unix-socket endpoints
 // when WithPolicy is not given. Never use it for a remote daemon: its paths

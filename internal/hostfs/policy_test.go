@@ -13,7 +13,9 @@ import (
 
 // TestPolicyWithResolver runs the default checks with a Resolver over a real
 // symlink tree: symlinks out of an allowed root are denied, including a missing
-// tail under a symlinked parent, while plain paths under the root pass.
+// tail under a symlinked parent, and so are missing Binds sources under the
+// read-only root (the daemon would create them), while existing paths under
+// the root pass.
 func TestPolicyWithResolver(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("hostfs resolves Linux host paths")
@@ -50,8 +52,10 @@ func TestPolicyWithResolver(t *testing.T) {
 		reason  string
 	}{
 		{src: dir + "/work/src", allowed: true},
-		{src: dir + "/work/inner/x", allowed: true},
-		{src: dir + "/work/missing/deeper", allowed: true},
+		{src: dir + "/work/inner", allowed: true},
+		// The daemon would create it, as root, under a read-only root.
+		{src: dir + "/work/missing/deeper", reason: "daemon creates a missing Binds source"},
+		{src: dir + "/work/inner/missing", reason: "daemon creates a missing Binds source"},
 		{src: dir + "/work/etc/nonexistent", reason: "resolves through symlinks to /etc/nonexistent"},
 		{src: dir + "/work/etc", reason: "resolves through symlinks to /etc"},
 		{src: dir + "/work/sock", reason: "/run/docker.sock"},

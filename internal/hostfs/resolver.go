@@ -117,3 +117,24 @@ func (r Resolver) ResolveHostPath(p string) (string, error) {
 	}
 	return resolved, nil
 }
+
+var _ policy.PathStatter = Resolver{}
+
+// HostPathExists reports whether p exists on this host once every symbolic
+// link in it is followed (os.Stat of the resolved path). A dangling symlink
+// does not exist. It fails with a *ResolveError when p cannot be resolved or
+// examined (permission denied, say).
+func (r Resolver) HostPathExists(p string) (bool, error) {
+	resolved, err := r.ResolveHostPath(p)
+	if err != nil {
+		return false, err
+	}
+	switch _, err := os.Stat(resolved); {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	default:
+		return false, &ResolveError{Path: p, Err: err}
+	}
+}

@@ -140,3 +140,40 @@ func TestResolveHostPathPermission(t *testing.T) {
 		t.Fatalf("got %v, want a permission error", err)
 	}
 }
+
+func TestHostPathExists(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "real/sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{"good": "real", "dangling": "nowhere", "loop": "loop"} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var r Resolver
+	for _, tt := range []struct {
+		p      string
+		exists bool
+	}{
+		{dir + "/real/sub", true},
+		{dir + "/good/sub", true},
+		{dir + "/good/missing", false},
+		{dir + "/dangling", false},
+		{dir + "/missing/deeper", false},
+	} {
+		got, err := r.HostPathExists(tt.p)
+		if err != nil || got != tt.exists {
+			t.Errorf("HostPathExists(%s) = %v, %v; want %v", tt.p, got, err, tt.exists)
+		}
+	}
+	if _, err := r.HostPathExists(dir + "/loop/x"); !errors.Is(err, ErrTooManyLinks) {
+		t.Errorf("HostPathExists through a symlink loop: %v; want ErrTooManyLinks", err)
+	}
+	if _, err := r.HostPathExists("relative"); !errors.Is(err, ErrNotAbsolute) {
+		t.Errorf("HostPathExists(relative): %v; want ErrNotAbsolute", err)
+	}
+}
