@@ -87,8 +87,9 @@
 // arithmetic on variables, indirect expansion or PS4. Assignments that load
 // code (LD_PRELOAD, LD_AUDIT, BASH_ENV, ENV, BASH_FUNC_*, a "() {" value, a
 // prompt holding a substitution), made in a script, through env or through
-// sudo, are refused with [RuleEnvironmentCode]; [EnvVar.LoadsCode] applies
-// the same test to Config.Env entries.
+// sudo, are refused with [RuleEnvironmentCode]; [EnvVar.LoadsCode] and
+// [EnvLoadsCode] apply the same test to Config.Env entries (the policy's
+// codeLoadingEnv check uses it).
 //
 // Limits of the model. The validator judges names, not binaries: a program
 // copied or linked under another name, a script file written at run time, a

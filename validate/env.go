@@ -109,8 +109,8 @@ func (e EnvVar) IsZero() bool { return e.key == "" }
 // LD_PRELOAD, LD_AUDIT, BASH_ENV, ENV, exported bash functions (BASH_FUNC_*
 // or a value starting "() {"), or a prompt (PS0, PS1, PS2, PS4,
 // PROMPT_COMMAND) holding command substitution. The command validator
-// refuses such assignments inside commands; callers should refuse them in
-// Config.Env too.
+// refuses such assignments inside commands; the policy's codeLoadingEnv check
+// refuses them in Config.Env and exec Env.
 func (e EnvVar) LoadsCode() bool { return envLoadsCode(e.key, e.value) }
 
 // EnvLoadsCode is [EnvVar.LoadsCode] for a key and value that have not been
