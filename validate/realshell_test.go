@@ -10,6 +10,23 @@ import (
 	"time"
 )
 
+// fakeNsenter makes a temporary directory holding bin/nsenter, a script that
+// creates the file mark (through $MARK) when it runs. Put fake first on PATH
+// and MARK=mark in the environment.
+func fakeNsenter(t *testing.T) (dir, fake, mark string) {
+	t.Helper()
+	dir = t.TempDir()
+	fake = filepath.Join(dir, "bin")
+	if err := os.Mkdir(fake, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mark = filepath.Join(dir, "ran")
+	if err := os.WriteFile(filepath.Join(fake, "nsenter"), []byte("#!/bin/sh\n: > \"$MARK\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir, fake, mark
+}
+
 // TestRealShellsAgree runs scripts in the real dash and bash with a fake
 // nsenter first on PATH. Scripts the validator accepts must not run it;
 // scripts it denies for nsenter must run it in at least one shell, so the
@@ -24,15 +41,7 @@ func TestRealShellsAgree(t *testing.T) {
 	if len(shells) == 0 {
 		t.Skip("neither dash nor bash is installed")
 	}
-	dir := t.TempDir()
-	fake := filepath.Join(dir, "bin")
-	if err := os.Mkdir(fake, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	mark := filepath.Join(dir, "ran")
-	if err := os.WriteFile(filepath.Join(fake, "nsenter"), []byte("#!/bin/sh\n: > \"$MARK\"\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir, fake, mark := fakeNsenter(t)
 	ran := func(shell, script string) bool {
 		t.Helper()
 		_ = os.Remove(mark)
@@ -108,15 +117,7 @@ func TestRealShellsAgree(t *testing.T) {
 // PATH: what the validator denies for nsenter really runs it, and what it
 // accepts does not.
 func TestRealWrappersAgree(t *testing.T) {
-	dir := t.TempDir()
-	fake := filepath.Join(dir, "bin")
-	if err := os.Mkdir(fake, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	mark := filepath.Join(dir, "ran")
-	if err := os.WriteFile(filepath.Join(fake, "nsenter"), []byte("#!/bin/sh\n: > \"$MARK\"\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir, fake, mark := fakeNsenter(t)
 	if err := os.WriteFile(filepath.Join(dir, "file"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -85,22 +85,11 @@ func (p *TLSProxy) Forwarded() int { return int(p.forwarded.Load()) }
 // Rejected returns how many connections failed the TLS handshake.
 func (p *TLSProxy) Rejected() int { return int(p.rejected.Load()) }
 
-// LastHandshakeError returns the server-side error of the most recent failed
-// handshake, or nil.
-func (p *TLSProxy) LastHandshakeError() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.errs) == 0 {
-		return nil
-	}
-	return p.errs[len(p.errs)-1]
-}
-
 // HandshakeErrors returns the server-side errors of every failed handshake,
 // in the order the server recorded them. The server records its side of a
 // failure after the client has seen it, so a test that makes several
 // failing connections in a row must look for its own error in this list
-// rather than at [TLSProxy.LastHandshakeError].
+// rather than at the last one.
 func (p *TLSProxy) HandshakeErrors() []error {
 	p.mu.Lock()
 	defer p.mu.Unlock()

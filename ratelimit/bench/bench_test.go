@@ -360,6 +360,27 @@ func redisAddr(b *testing.B) string {
 // BenchmarkRedis: one decision per op over 10,000 distinct keys on the same
 // redis-server. Ours decides the client and the global bucket in one round
 // trip; redis_rate decides one key.
+// oursRedis is our limiter on a Redis store under a fresh key prefix: a
+// per-client limit and whatever opts add.
+func oursRedis(b *testing.B, c *redis.Client, opts ...ratelimit.Option) decider {
+	s, err := redisstore.New(c, redisstore.WithPrefix("bench:"+strconv.FormatInt(time.Now().UnixNano(), 36)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	lim, err := ratelimit.New(s, mustLimit(b, perSecond, time.Second, perSecond), opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	return func(key string) bool {
+		r, err := lim.Allow(ctx, key)
+		if err != nil {
+			b.Error(err)
+		}
+		return r.Allowed
+	}
+}
+
 func BenchmarkRedis(b *testing.B) {
 	addr := redisAddr(b)
 	keys := makeKeys(redisKeys)
@@ -377,40 +398,9 @@ func BenchmarkRedis(b *testing.B) {
 		new  func(*testing.B) decider
 	}{
 		{"ours-client+global", func(b *testing.B) decider {
-			s, err := redisstore.New(newClient(b), redisstore.WithPrefix("bench:"+strconv.FormatInt(time.Now().UnixNano(), 36)))
-			if err != nil {
-				b.Fatal(err)
-			}
-			lim, err := ratelimit.New(s, mustLimit(b, perSecond, time.Second, perSecond),
-				ratelimit.WithGlobal(mustLimit(b, 1_000_000, time.Second, 1_000_000)))
-			if err != nil {
-				b.Fatal(err)
-			}
-			return func(key string) bool {
-				r, err := lim.Allow(ctx, key)
-				if err != nil {
-					b.Error(err)
-				}
-				return r.Allowed
-			}
+			return oursRedis(b, newClient(b), ratelimit.WithGlobal(mustLimit(b, 1_000_000, time.Second, 1_000_000)))
 		}},
-		{"ours-client", func(b *testing.B) decider {
-			s, err := redisstore.New(newClient(b), redisstore.WithPrefix("bench:"+strconv.FormatInt(time.Now().UnixNano(), 36)))
-			if err != nil {
-				b.Fatal(err)
-			}
-			lim, err := ratelimit.New(s, mustLimit(b, perSecond, time.Second, perSecond))
-			if err != nil {
-				b.Fatal(err)
-			}
-			return func(key string) bool {
-				r, err := lim.Allow(ctx, key)
-				if err != nil {
-					b.Error(err)
-				}
-				return r.Allowed
-			}
-		}},
+		{"ours-client", func(b *testing.B) decider { return oursRedis(b, newClient(b)) }},
 		{"redis_rate", func(b *testing.B) decider {
 			lim := redis_rate.NewLimiter(newClient(b))
 			l := redis_rate.PerSecond(perSecond)

@@ -84,8 +84,8 @@ func imageInspect(ctx context.Context, api imagesAPI, ref string) (engine.ImageD
 		d.WorkingDir = c.WorkingDir
 		d.Labels = maps.Clone(c.Labels)
 		d.StopSignal = c.StopSignal
-		d.ExposedPorts = opsSortedKeys(c.ExposedPorts)
-		d.Volumes = opsSortedKeys(c.Volumes)
+		d.ExposedPorts = slices.Sorted(maps.Keys(c.ExposedPorts))
+		d.Volumes = slices.Sorted(maps.Keys(c.Volumes))
 		for _, kv := range c.Env {
 			k, _, _ := strings.Cut(kv, "=")
 			d.EnvKeys = append(d.EnvKeys, k)
@@ -161,18 +161,6 @@ func imageRemove(ctx context.Context, api imagesAPI, ref string, opts engine.Ima
 		out = append(out, engine.ImageDeleted{Untagged: r.Untagged, Deleted: r.Deleted})
 	}
 	return out, nil
-}
-
-func opsSortedKeys[V any](m map[string]V) []string {
-	if len(m) == 0 {
-		return nil
-	}
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // ImageList implements engine.Images.
